@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+# The areas of the app, in the order the navigation bar shows them. An area whose page
+# does not exist yet has no URL name; it is shown as "coming" rather than as a dead link.
+NAVIGATION: list[tuple[str, str | None]] = [
+    ("Lessons", "home"),
+    ("Console", None),
+    ("Playground", None),
+    ("Instructor", None),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    return {"navigation": NAVIGATION}

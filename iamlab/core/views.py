@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Show the lessons a student can start."""
+    # Lessons arrive with the lessons app; until then the list is honestly empty.
+    lessons: list[object] = []
+    return render(request, "home.html", {"lessons": lessons})
