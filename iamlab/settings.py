@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "iamlab.core",
+    "iamlab.scenarios",
+    "iamlab.diagrams",
 ]
 
 MIDDLEWARE = [

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from iamlab.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("scenarios/", include("iamlab.scenarios.urls")),
+    path("diagrams/", include("iamlab.diagrams.urls")),
     path("admin/", admin.site.urls),
 ]
