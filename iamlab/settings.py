@@ -24,7 +24,9 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if value in {"0", "false", "no", "off"}:
         return False
-    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use 1/0, true/false, yes/no or on/off.")
+    raise ImproperlyConfigured(
+        f"{name}={raw!r} is not a boolean; use 1/0, true/false, yes/no or on/off."
+    )
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -118,22 +120,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rendered diagrams are cached. Per-process memory suits one process; `db://` stores the
+# cache in the database (table `iamlab_cache`, made by `createcachetable` at set-up), so
+# every gunicorn worker and machine that shares the database shares the cache too.
 _CACHE_URL = os.environ.get("CACHE_URL", "")
-if _CACHE_URL.startswith("redis://"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}}
-elif _CACHE_URL.startswith("memcached://"):
+if _CACHE_URL in {"", "locmem://"}:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif _CACHE_URL == "db://":
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
-            "LOCATION": _CACHE_URL.removeprefix("memcached://"),
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "iamlab_cache",
         }
     }
-elif _CACHE_URL in {"", "locmem://"}:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     raise ImproperlyConfigured(
-        f"CACHE_URL={_CACHE_URL!r} is not understood; use redis://HOST:PORT/DB, "
-        "memcached://HOST:PORT or leave it empty for a per-process memory cache."
+        f"CACHE_URL={_CACHE_URL!r} is not understood; use db:// for a cache shared through "
+        "the database, or leave it empty for a per-process memory cache."
     )
 
 AUTH_PASSWORD_VALIDATORS = [

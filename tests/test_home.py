@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_lessons_with_an_honest_empty_state(client: Client) -> None:
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert response.templates[0].name == "home.html"
+    body = response.content.decode()
+    assert '<h2 id="lessons-heading">Lessons</h2>' in body
+    assert "<strong>No lessons are loaded yet.</strong>" in body
+
+
+def test_home_loads_htmx_locally_and_sends_csrf_header_from_body(client: Client) -> None:
+    body = client.get("/").content.decode()
+
+    # htmx comes from django-htmx's vendored copy: the page works offline.
+    assert re.search(r'<script src="/static/django_htmx/htmx-2\.min\.js[^"]*"', body)
+    assert "cdn" not in body.lower()
+    match = re.search(r"<body hx-headers='\{\"x-csrftoken\": \"([^\"]+)\"\}'>", body)
+    assert match is not None
+    assert len(match.group(1)) == 64
+
+
+def test_home_has_landmarks_and_main_navigation(client: Client) -> None:
+    body = client.get("/").content.decode()
+
+    assert '<a class="skip-link" href="#main">Skip to content</a>' in body
+    assert '<nav aria-label="Main">' in body
+    assert '<main id="main" tabindex="-1">' in body
+    assert '<a href="/" aria-current="page">Lessons</a>' in body
+    for area in ("Console", "Playground", "Instructor"):
+        assert f">{area} <small>(soon)</small></span>" in body
+
+
+def test_home_refuses_post(client: Client) -> None:
+    assert client.post("/").status_code == 405
