@@ -42,3 +42,14 @@ def test_home_has_landmarks_and_main_navigation(client: Client) -> None:
 
 def test_home_refuses_post(client: Client) -> None:
     assert client.post("/").status_code == 405
+
+
+def test_unknown_page_gets_a_helpful_404(client: Client, settings) -> None:
+    settings.DEBUG = False
+
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "<h1>Page not found</h1>" in body
+    assert "There is nothing at <code>/no-such-page/</code>." in body
