@@ -1,0 +1,65 @@
+"""A diagram ready for a page: its rendering, inline SVG, text alternative and downloads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.safestring import SafeString, mark_safe
+
+from iamlab.diagrams.graph import Diagram, to_dot
+from iamlab.diagrams.legend import LEGEND, LegendEntry
+from iamlab.diagrams.render import Rendering, render_svg
+from iamlab.diagrams.svg import inline_svg
+from iamlab.diagrams.swatches import swatch
+
+
+@dataclass(frozen=True)
+class Figure:
+    """Everything a template needs to show one diagram."""
+
+    diagram: Diagram
+    dot_source: str
+    rendering: Rendering
+    element_id: str
+    svg_url: str | None
+    dot_url: str | None
+
+    @property
+    def inline(self) -> SafeString | None:
+        """Return the SVG to place in the page, or None when there is no drawing."""
+        if self.rendering.svg is None:
+            return None
+        # Safe: the SVG was rebuilt from an allow-list by sanitize_svg, the id is
+        # generated, and the title and description are escaped by inline_svg.
+        return mark_safe(  # noqa: S308
+            inline_svg(
+                self.rendering.svg,
+                self.element_id,
+                self.diagram.title,
+                self.diagram.summary,
+            )
+        )
+
+
+def make_figure(diagram: Diagram, svg_url: str | None = None, dot_url: str | None = None) -> Figure:
+    """Render a diagram (through the cache) and package it for a template."""
+    dot_source = to_dot(diagram)
+    rendering = render_svg(dot_source)
+    element_id = f"diagram-{diagram.kind}-{rendering.digest[:12]}"
+    return Figure(diagram, dot_source, rendering, element_id, svg_url, dot_url)
+
+
+@dataclass(frozen=True)
+class LegendRow:
+    entry: LegendEntry
+    picture: SafeString
+
+
+def legend_rows(kinds: set[str] | None = None) -> list[LegendRow]:
+    """Return the legend rows that concern these diagram kinds (all when None)."""
+    rows = []
+    for entry in LEGEND:
+        if kinds is None or kinds.intersection(entry.diagrams):
+            # Safe: swatches are drawn from the legend's constant tables only.
+            rows.append(LegendRow(entry, mark_safe(swatch(entry))))  # noqa: S308
+    return rows

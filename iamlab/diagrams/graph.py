@@ -1,0 +1,198 @@
+"""A small graph model shared by the three diagrams, and its DOT writer.
+
+The builders describe *what* a diagram shows (nodes, edges, marks, a text alternative);
+this module decides *how* it is written as DOT. Names come from scenarios and from
+students, so every label goes through `html_label`: DOT's HTML-like labels are XML, so
+`&`, `<`, `>` and `"` become entities and can never open markup, and backslashes are
+doubled because Graphviz still expands escapes such as `\\N` inside them. Node names in
+the DOT are generated (`n1`, `n2`, ...) and never carry user text. The `graphviz` Python
+package is deliberately not used for writing: it passes any string that looks like
+`<...>` through as an HTML label unless each call site remembers to wrap it, and one
+forgotten wrap would let a role name become markup.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from iamlab.diagrams.legend import (
+    MARK_WORDS,
+    EdgeKind,
+    Mark,
+    NodeKind,
+    edge_attributes,
+    node_attributes,
+)
+
+FONT = "Helvetica,Arial,sans-serif"
+# A label line longer than this is cut with an ellipsis: a 2,000-character policy name
+# must not turn the diagram into one enormous node.
+MAX_LINE = 80
+
+
+@dataclass
+class Node:
+    key: str
+    kind: NodeKind
+    title: str
+    details: list[str] = field(default_factory=list)
+    marks: set[Mark] = field(default_factory=set)
+    cluster: str | None = None
+
+
+@dataclass
+class Edge:
+    tail: str
+    head: str
+    kind: EdgeKind
+    label: str = ""
+
+
+@dataclass
+class Diagram:
+    """What one diagram shows, independent of how it is drawn."""
+
+    kind: str
+    title: str
+    rankdir: str = "LR"
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+    clusters: dict[str, str] = field(default_factory=dict)
+    # The text alternative: one summary sentence and a list of plain statements.
+    summary: str = ""
+    facts: list[str] = field(default_factory=list)
+
+    def add_node(
+        self,
+        key: str,
+        kind: NodeKind,
+        title: str,
+        details: list[str] | None = None,
+        cluster: str | None = None,
+    ) -> Node:
+        """Add a node once; a second add with the same key returns the first."""
+        node = self.nodes.get(key)
+        if node is None:
+            node = Node(key, kind, title, list(details or []), cluster=cluster)
+            self.nodes[key] = node
+        return node
+
+    def add_edge(self, tail: str, head: str, kind: EdgeKind, label: str = "") -> Edge:
+        """Add an edge between two nodes already added."""
+        edge = Edge(tail, head, kind, label)
+        self.edges.append(edge)
+        return edge
+
+    @property
+    def text_alternative(self) -> str:
+        """Return the text alternative as one plain string."""
+        return " ".join([self.summary, *self.facts]).strip()
+
+
+def clean_text(text: object) -> str:
+    """Return printable one-line text: control characters and line breaks become spaces."""
+    value = str(text)
+    out = []
+    for char in value:
+        category = unicodedata.category(char)
+        if category in {"Cc", "Zl", "Zp"}:
+            out.append(" ")
+        elif category in {"Cs", "Co", "Cn"}:
+            # Lone surrogates and unassigned code points are not valid XML for Graphviz.
+            out.append("\ufffd")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def shorten(text: str, limit: int = MAX_LINE) -> str:
+    """Cut text to at most `limit` characters, marking the cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def escape_label_text(text: object) -> str:
+    """Escape text for a Graphviz HTML-like label, so that it is shown as typed."""
+    value = shorten(clean_text(text))
+    return (
+        value.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("\\", "\\\\")
+    )
+
+
+def html_label(title: str, details: list[str] | None = None) -> str:
+    """Return an HTML-like DOT label: the title in bold, each detail on its own line."""
+    parts = [f"<B>{escape_label_text(title)}</B>"] if title else []
+    parts.extend(escape_label_text(line) for line in details or [])
+    return "<" + "<BR/>".join(parts) + ">"
+
+
+def edge_label(text: str) -> str:
+    """Return an HTML-like DOT label for an edge."""
+    return "<" + escape_label_text(text) + ">"
+
+
+def _attribute_list(attributes: dict[str, str]) -> str:
+    # Attribute values come only from the legend's tables and from html_label; both are
+    # safe, but quote plain values anyway so that no value can end the list early.
+    items = []
+    for name, value in attributes.items():
+        if value.startswith("<") and value.endswith(">"):
+            items.append(f"{name}={value}")
+        else:
+            quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+            items.append(f'{name}="{quoted}"')
+    return "[" + ", ".join(items) + "]"
+
+
+def node_words(node: Node) -> list[str]:
+    """Return the node's detail lines followed by the words its marks add."""
+    words = [MARK_WORDS[mark] for mark in MARK_WORDS if mark in node.marks]
+    return [*node.details, *words]
+
+
+def to_dot(diagram: Diagram) -> str:
+    """Write the diagram as DOT source, deterministic for the same diagram."""
+    ids = {key: f"n{index}" for index, key in enumerate(diagram.nodes, start=1)}
+    lines = [
+        "digraph diagram {",
+        f'  graph [rankdir="{diagram.rankdir}", fontname="{FONT}", fontsize="12", '
+        'nodesep="0.35", ranksep="0.5", bgcolor="white", pad="0.2"];',
+        f'  node [fontname="{FONT}", fontsize="11", color="#000000", fontcolor="#000000", '
+        'margin="0.12,0.06"];',
+        f'  edge [fontname="{FONT}", fontsize="10", fontcolor="#000000"];',
+    ]
+
+    def node_line(node: Node, indent: str) -> str:
+        attributes = node_attributes(node.kind, frozenset(node.marks))
+        attributes["label"] = html_label(node.title, node_words(node))
+        attributes["class"] = " ".join([node.kind.value, *sorted(m.value for m in node.marks)])
+        return f"{indent}{ids[node.key]} {_attribute_list(attributes)};"
+
+    by_cluster: dict[str | None, list[Node]] = {}
+    for node in diagram.nodes.values():
+        cluster = node.cluster if node.cluster in diagram.clusters else None
+        by_cluster.setdefault(cluster, []).append(node)
+    for index, (cluster_key, cluster_label) in enumerate(diagram.clusters.items(), start=1):
+        members = by_cluster.get(cluster_key, [])
+        if not members:
+            continue
+        lines.append(f"  subgraph cluster_{index} {{")
+        lines.append(
+            f'    graph [label={edge_label(cluster_label)}, style="rounded,dashed", '
+            'color="#666666", labeljust="l"];'
+        )
+        lines.extend(node_line(node, "    ") for node in members)
+        lines.append("  }")
+    lines.extend(node_line(node, "  ") for node in by_cluster.get(None, []))
+    for edge in diagram.edges:
+        attributes = edge_attributes(edge.kind)
+        if edge.label:
+            attributes["label"] = edge_label(edge.label)
+        attributes["class"] = edge.kind.value
+        lines.append(f"  {ids[edge.tail]} -> {ids[edge.head]} {_attribute_list(attributes)};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
