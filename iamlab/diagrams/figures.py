@@ -31,7 +31,7 @@ class Figure:
             return None
         # Safe: the SVG was rebuilt from an allow-list by sanitize_svg, the id is
         # generated, and the title and description are escaped by inline_svg.
-        return mark_safe(  # noqa: S308
+        return mark_safe(
             inline_svg(
                 self.rendering.svg,
                 self.element_id,
@@ -61,5 +61,5 @@ def legend_rows(kinds: set[str] | None = None) -> list[LegendRow]:
     for entry in LEGEND:
         if kinds is None or kinds.intersection(entry.diagrams):
             # Safe: swatches are drawn from the legend's constant tables only.
-            rows.append(LegendRow(entry, mark_safe(swatch(entry))))  # noqa: S308
+            rows.append(LegendRow(entry, mark_safe(swatch(entry))))
     return rows

@@ -36,7 +36,10 @@ def _outline(kind: NodeKind, inset: float) -> str:
         )
     if kind is NodeKind.SESSION:
         f = 7
-        return f"M{x0},{y0} L{x1 - f},{y0} L{x1},{y0 + f} L{x1},{y1} L{x0},{y1} Z M{x1 - f},{y0} L{x1 - f},{y0 + f} L{x1},{y0 + f}"
+        return (
+            f"M{x0},{y0} L{x1 - f},{y0} L{x1},{y0 + f} L{x1},{y1} L{x0},{y1} Z "
+            f"M{x1 - f},{y0} L{x1 - f},{y0 + f} L{x1},{y0 + f}"
+        )
     if kind is NodeKind.PROVIDER:
         return f"M{x0},{y1} L{x0},{ym - 2} L{xm},{y0} L{x1},{ym - 2} L{x1},{y1} Z"
     if kind in {NodeKind.ALLOWED}:
@@ -116,14 +119,11 @@ def edge_swatch(entry: LegendEntry) -> str:
         f'<path d="M6,{y} L{line_end},{y}" stroke="{color}" stroke-width="{width:g}" '
         f'fill="none"{_dash(style)}/>'
     ]
+    triangle = f"M{x_end - 10},{y - 4.5} L{x_end},{y} L{x_end - 10},{y + 4.5} Z"
     if head == "normal":
-        parts.append(
-            f'<path d="M{x_end - 10},{y - 4.5} L{x_end},{y} L{x_end - 10},{y + 4.5} Z" fill="{color}" stroke="{color}"/>'
-        )
+        parts.append(f'<path d="{triangle}" fill="{color}" stroke="{color}"/>')
     elif head == "empty":
-        parts.append(
-            f'<path d="M{x_end - 10},{y - 4.5} L{x_end},{y} L{x_end - 10},{y + 4.5} Z" fill="#FFFFFF" stroke="{color}" stroke-width="1.5"/>'
-        )
+        parts.append(f'<path d="{triangle}" fill="#FFFFFF" stroke="{color}" stroke-width="1.5"/>')
     elif head == "tee":
         parts.append(
             f'<path d="M{x_end},{y - 7} L{x_end},{y + 7}" stroke="{color}" stroke-width="3"/>'
