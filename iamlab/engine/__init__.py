@@ -1,0 +1,47 @@
+"""The authorization engine: decide a request the way AWS does, and explain why.
+
+Pure Python: no Django, no I/O, no clock. See docs/engine.md and docs/contracts.md section 1.
+"""
+
+from __future__ import annotations
+
+from iamlab.engine.errors import INVALID_SIMULATION, EngineInputError
+from iamlab.engine.evaluation import evaluate
+from iamlab.engine.explanation import build_explanation
+from iamlab.engine.parsing import compile_policy
+from iamlab.engine.policy_types import PolicyType
+from iamlab.engine.simulation import read_simulation
+
+__all__ = ["PolicyType", "simulate", "validate_policy"]
+
+
+def simulate(document: dict) -> dict:  # type: ignore[type-arg]
+    """Decide the request in a simulation document; return the decision or an error, never raise."""
+    try:
+        evaluation = evaluate(read_simulation(document))
+        return {"decision": evaluation.decision, "explanation": build_explanation(evaluation)}
+    except EngineInputError as problem:
+        return {"error": problem.as_dict()}
+    except RecursionError:
+        return {
+            "error": {
+                "code": INVALID_SIMULATION,
+                "path": "",
+                "message": "The document is nested too deeply to evaluate.",
+            }
+        }
+
+
+def validate_policy(document: object, policy_type: PolicyType, path: str = "") -> dict | None:  # type: ignore[type-arg]
+    """Return None when the policy is valid for its type, else the MalformedPolicyDocument error."""
+    try:
+        compile_policy(document, PolicyType(policy_type), path)
+    except EngineInputError as problem:
+        return problem.as_dict()
+    except RecursionError:
+        return {
+            "code": "MalformedPolicyDocument",
+            "path": path,
+            "message": "The document is nested too deeply.",
+        }
+    return None

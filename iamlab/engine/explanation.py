@@ -1,0 +1,206 @@
+"""The explanation: the evaluation turned into plain JSON data for lessons and diagrams."""
+
+from __future__ import annotations
+
+from iamlab.engine.evaluation import ALLOWED, EXPLICITLY_DENIED, Evaluation, StatementResult
+from iamlab.engine.policy_types import AWS_WORDING, PolicyType
+
+STEP_ORDER = (
+    ("deny_evaluation", None),
+    ("rcp", PolicyType.RCP),
+    ("scp", PolicyType.SCP),
+    ("endpoint_policy", PolicyType.ENDPOINT),
+    ("resource_policy", PolicyType.RESOURCE),
+    ("trust_policy", PolicyType.TRUST),
+    ("root_user", None),
+    ("identity_policy", PolicyType.IDENTITY),
+    ("permission_boundary", PolicyType.PERMISSION_BOUNDARY),
+    ("session_policy", PolicyType.SESSION),
+)
+
+
+def _statement_record(result: StatementResult) -> dict[str, object]:
+    statement = result.statement
+    return {
+        "index": statement.index,
+        "sid": statement.sid,
+        "effect": statement.effect,
+        "matched": result.matched,
+        "action": result.action.as_dict(),
+        "resource": result.resource.as_dict() if result.resource else None,
+        "principal": result.principal.as_dict() if result.principal else None,
+        "conditions": [clause.as_dict() for clause in result.conditions],
+    }
+
+
+def _present(evaluation: Evaluation, step: str) -> bool:
+    simulation = evaluation.simulation
+    return {
+        "deny_evaluation": True,
+        "rcp": bool(simulation.rcps),
+        "scp": bool(simulation.scps),
+        "endpoint_policy": simulation.endpoint_policy is not None,
+        "resource_policy": simulation.resource_policy is not None,
+        "trust_policy": simulation.resource_policy is not None,
+        "root_user": simulation.caller.kind == "root",
+        "identity_policy": bool(simulation.identity_policies),
+        "permission_boundary": simulation.permission_boundary is not None,
+        "session_policy": simulation.session_policy_supplied,
+    }[step]
+
+
+def _note(evaluation: Evaluation, step: str, result: str) -> str:
+    """Say in one sentence what the step found, for a student."""
+    simulation = evaluation.simulation
+    caller = simulation.caller
+    action = simulation.action
+    if result == "Skipped":
+        return "Not needed: the decision was already made by an earlier step."
+    if step == "deny_evaluation":
+        if result == "Deny":
+            return f"A Deny statement matches {action}, and an explicit deny overrides every allow."
+        return "No Deny statement in any policy matches this request."
+    if step == "rcp":
+        if result == "NotApplicable":
+            return "No resource control policies: the resource's account is not in an organization that uses them."
+        if result == "Deny":
+            return "A resource control policy denies this request on the resource."
+        return "RCPFullAWSAccess, attached at every level, lets the request through and no RCP denies it."
+    if step == "scp":
+        if result == "NotApplicable":
+            if simulation.scps and caller.is_service_linked_role:
+                return "Service control policies do not restrict service-linked roles."
+            if simulation.scps:
+                return "Service control policies restrict only principals in the organization's accounts."
+            return "No service control policies: the principal's account is not in an organization."
+        if result == "Deny":
+            return "A service control policy denies this request."
+        if result == "NoMatch":
+            return "At some organization level no service control policy allows this action; every level must allow it."
+        return "Every organization level has a service control policy that allows this action."
+    if step == "endpoint_policy":
+        if result == "NotApplicable":
+            return "The request does not go through a VPC endpoint with a policy."
+        if result == "Deny":
+            return "The VPC endpoint policy denies this request."
+        if result == "NoMatch":
+            return "The VPC endpoint policy does not allow this request."
+        return "The VPC endpoint policy allows this request."
+    if step in {"resource_policy", "trust_policy"}:
+        kind = "role trust policy" if step == "trust_policy" else "resource-based policy"
+        if result == "NotApplicable":
+            return "The resource has no resource-based policy."
+        if result == "Deny":
+            return f"The {kind} denies this request."
+        if result == "NoMatch":
+            if step == "trust_policy" and simulation.resource_policy is None:
+                return "No role trust policy was supplied; a role can be assumed only if its trust policy allows it."
+            return f"No statement in the {kind} allows this principal to perform {action}."
+        return f"The {kind} allows this principal to perform {action}."
+    if step == "root_user":
+        if result == "NotApplicable":
+            return "The caller is not the account root user."
+        return (
+            "The root user has full access to its own account unless a policy explicitly denies it."
+        )
+    if step == "identity_policy":
+        if result == "NotApplicable":
+            if caller.kind == "root":
+                return "The root user has no identity-based policies."
+            return "This caller has no identity-based policies (it is not an IAM user or role)."
+        if result == "Deny":
+            return "An identity-based policy denies this request."
+        if result == "NoMatch":
+            return f"No identity-based policy allows {action} on this resource."
+        return f"An identity-based policy allows {action} on this resource."
+    if step == "permission_boundary":
+        if result == "NotApplicable":
+            return "No permissions boundary is set for this principal."
+        if result == "Deny":
+            return "The permissions boundary denies this request."
+        if result == "NoMatch":
+            return f"The permissions boundary does not allow {action}, so it caps the permissions below it."
+        return f"The permissions boundary allows {action}."
+    if step == "session_policy":
+        if result == "NotApplicable":
+            return "The caller is not using a session, so no session policy applies."
+        if result == "Deny":
+            return "A session policy denies this request."
+        if not simulation.session_policy_supplied:
+            if result == "NoMatch":
+                return "A federated user session without a session policy has no permissions."
+            return (
+                "The role session has no session policy, so the role's permissions apply unchanged."
+            )
+        if result == "NoMatch":
+            return f"The session policy does not allow {action}, so the session cannot do it."
+        return f"The session policy allows {action}."
+    return ""
+
+
+def build_explanation(evaluation: Evaluation) -> dict[str, object]:
+    """Return the explanation in the shape docs/contracts.md fixes."""
+    simulation = evaluation.simulation
+    resource_step = "trust_policy" if simulation.trust_mode else "resource_policy"
+    steps = []
+    for step, policy_type in STEP_ORDER:
+        if step in {"resource_policy", "trust_policy"} and step != resource_step:
+            continue
+        record = evaluation.steps[step]
+        result = str(record["result"])
+        if not record["consulted"] and result not in {"NotApplicable", "Deny"}:
+            result = "Skipped"
+        steps.append(
+            {
+                "step": step,
+                "policy_type": AWS_WORDING[policy_type] if policy_type else None,
+                "present": _present(evaluation, step),
+                "result": result,
+                "note": _note(evaluation, step, result),
+            }
+        )
+    policies = []
+    for policy_result in evaluation.policies:
+        placed = policy_result.placed
+        record: dict[str, object] = {
+            "path": placed.path,
+            "policy_type": AWS_WORDING[placed.policy.policy_type],
+            "applies": policy_result.applies,
+            "statements": [_statement_record(s) for s in policy_result.statements],
+        }
+        if placed.level is not None:
+            record["level"] = placed.level
+        policies.append(record)
+    denied_by = None
+    if evaluation.decision != ALLOWED and evaluation.denied_by is not None:
+        explicit = evaluation.decision == EXPLICITLY_DENIED
+        denied_by = {
+            "policy_type": AWS_WORDING[evaluation.denied_by],
+            "explicit": explicit,
+            # AWS words an SCP denial as "explicit deny" even when no Deny statement matched
+            # (IAM-FACTS 1.1, step 3); this tells the world how to word the message.
+            "message_says_explicit": explicit or evaluation.denied_by is PolicyType.SCP,
+        }
+    return {
+        "request": {
+            "principal": simulation.principal,
+            "action": simulation.action,
+            "resource": simulation.resource,
+            "principal_account": simulation.principal_account,
+            "resource_account": simulation.resource_account,
+            "same_account": evaluation.same_account,
+            "principal_kind": simulation.caller.kind,
+        },
+        "steps": steps,
+        "policies": policies,
+        "deciding_statements": [
+            {
+                "path": s.path,
+                "policy_type": AWS_WORDING[s.policy_type],
+                "sid": s.statement.sid,
+                "effect": s.effect,
+            }
+            for s in evaluation.deciding
+        ],
+        "denied_by": denied_by,
+    }

@@ -1,0 +1,340 @@
+"""The simulation document: reading and checking the request and the policies it carries."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from iamlab.engine.arns import is_account_id, parse_arn
+from iamlab.engine.errors import INVALID_SIMULATION, EngineInputError, describe_type, join_path
+from iamlab.engine.parsing import Policy, compile_policy
+from iamlab.engine.policy_types import PolicyType
+from iamlab.engine.principals import Caller, classify_caller
+
+DOCUMENT_KEYS = (
+    "request",
+    "identity_policies",
+    "resource_policy",
+    "permission_boundary",
+    "session_policy",
+    "scps",
+    "rcps",
+    "endpoint_policy",
+)
+# Keys that annotate a document (a test corpus may label its cases) and change nothing.
+ANNOTATION_KEYS = frozenset(
+    {"id", "name", "description", "comment", "note", "source", "expected", "expect"}
+)
+REQUEST_KEYS = ("principal", "action", "resource", "resource_account", "context")
+TRUST_ACTIONS = frozenset(
+    {
+        "sts:assumerole",
+        "sts:assumerolewithwebidentity",
+        "sts:assumerolewithsaml",
+        "sts:tagsession",
+        "sts:setsourceidentity",
+    }
+)
+MAX_IDENTITY_POLICIES = 100
+MAX_SESSION_POLICIES = 11  # one inline session policy plus up to ten managed ones
+MAX_LEVELS = 7  # organization root, up to five nested OUs, the account
+MAX_POLICIES_PER_LEVEL = 5  # AWS Organizations: five SCPs (or RCPs) per root, OU or account
+MAX_CONTEXT_KEYS = 200
+MAX_CONTEXT_VALUES = 1000
+MAX_TEXT = 2048
+_REQUEST_ACTION = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9_.-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedPolicy:
+    """A compiled policy with where it came from in the simulation document."""
+
+    path: str
+    policy: Policy
+    level: int | None = None  # organization level for SCPs and RCPs
+
+
+@dataclass(slots=True)
+class Simulation:
+    """A checked simulation: the request and the compiled policies."""
+
+    principal: str
+    action: str
+    resource: str
+    context: dict[str, list[str]]  # lower-cased keys
+    caller: Caller
+    principal_account: str | None
+    resource_account: str | None
+    trust_mode: bool
+    identity_policies: list[PlacedPolicy] = field(default_factory=list)
+    resource_policy: PlacedPolicy | None = None
+    permission_boundary: PlacedPolicy | None = None
+    session_policies: list[PlacedPolicy] = field(default_factory=list)
+    session_policy_supplied: bool = False
+    scps: list[list[PlacedPolicy]] = field(default_factory=list)
+    rcps: list[list[PlacedPolicy]] = field(default_factory=list)
+    endpoint_policy: PlacedPolicy | None = None
+
+
+def _invalid(path: str, message: str) -> EngineInputError:
+    return EngineInputError(path, message, INVALID_SIMULATION)
+
+
+def _request_string(request: dict[str, object], key: str, example: str) -> str:
+    path = f"request.{key}"
+    value = request.get(key)
+    if value is None:
+        raise _invalid(path, f"request.{key} is required, for example {example}.")
+    if not isinstance(value, str):
+        raise _invalid(path, f"request.{key} must be a string, not {describe_type(value)}.")
+    if not value:
+        raise _invalid(path, f"request.{key} must not be empty; for example {example}.")
+    if len(value) > MAX_TEXT:
+        raise _invalid(path, f"request.{key} is longer than {MAX_TEXT} characters.")
+    return value
+
+
+def _context_value(value: object, path: str) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise _invalid(path, "A context value must be a finite number.")
+        return repr(value)
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise _invalid(path, f"A context value is at most {MAX_TEXT} characters.")
+        return value
+    raise _invalid(
+        path,
+        f"A context value must be a string, number, boolean or a list of them, not {describe_type(value)}.",
+    )
+
+
+def read_context(raw: object) -> dict[str, list[str]]:
+    """Read request.context into lower-cased keys with lists of string values."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise _invalid(
+            "request.context",
+            'request.context must be an object of condition keys, like {"aws:SourceIp": "203.0.113.9"}.',
+        )
+    if len(raw) > MAX_CONTEXT_KEYS:
+        raise _invalid(
+            "request.context", f"request.context may hold at most {MAX_CONTEXT_KEYS} keys."
+        )
+    context: dict[str, list[str]] = {}
+    for key, value in raw.items():
+        path = join_path("request.context", str(key))
+        if not isinstance(key, str) or not key or len(key) > 256:
+            raise _invalid(
+                path, "A context key must be a non-empty string of at most 256 characters."
+            )
+        lowered = key.lower()
+        if lowered in context:
+            raise _invalid(
+                path, f'Context key "{key}" appears twice (key names are case-insensitive).'
+            )
+        if value is None:
+            continue  # a null value is the same as an absent key
+        if isinstance(value, list):
+            if len(value) > MAX_CONTEXT_VALUES:
+                raise _invalid(path, f"A context key may have at most {MAX_CONTEXT_VALUES} values.")
+            context[lowered] = [
+                _context_value(item, f"{path}[{i}]") for i, item in enumerate(value)
+            ]
+        else:
+            context[lowered] = [_context_value(value, path)]
+    return context
+
+
+def _optional_policy(
+    document: dict[str, object], key: str, policy_type: PolicyType
+) -> PlacedPolicy | None:
+    raw = document.get(key)
+    if raw is None:
+        return None
+    return PlacedPolicy(key, compile_policy(raw, policy_type, key))
+
+
+def _levels(
+    document: dict[str, object], key: str, policy_type: PolicyType
+) -> list[list[PlacedPolicy]]:
+    raw = document.get(key)
+    if raw is None:
+        return []
+    shape = f"{key} must be a list of organization levels, root first, each a list of policies: [[ROOT_POLICY], [OU_POLICY], [ACCOUNT_POLICY]]"
+    if not isinstance(raw, list):
+        raise _invalid(key, f"{shape}; not {describe_type(raw)}.")
+    if len(raw) > MAX_LEVELS:
+        raise _invalid(
+            key,
+            f"{key} has {len(raw)} levels; an organization has at most {MAX_LEVELS} (root, five OUs, account).",
+        )
+    levels: list[list[PlacedPolicy]] = []
+    for level_index, level in enumerate(raw):
+        level_path = f"{key}[{level_index}]"
+        if not isinstance(level, list):
+            raise _invalid(level_path, f"{shape}; this level is {describe_type(level)}.")
+        if not level:
+            raise _invalid(
+                level_path,
+                f"{level_path} is empty: every organization level has at least one policy attached "
+                + ("(FullAWSAccess unless replaced)." if policy_type is PolicyType.SCP else "."),
+            )
+        if len(level) > MAX_POLICIES_PER_LEVEL:
+            raise _invalid(
+                level_path,
+                f"At most {MAX_POLICIES_PER_LEVEL} policies can be attached to one level.",
+            )
+        levels.append(
+            [
+                PlacedPolicy(
+                    f"{level_path}[{i}]",
+                    compile_policy(p, policy_type, f"{level_path}[{i}]"),
+                    level_index,
+                )
+                for i, p in enumerate(level)
+            ]
+        )
+    return levels
+
+
+def read_simulation(document: object) -> Simulation:
+    """Check a simulation document and compile its policies; raise EngineInputError if bad."""
+    if not isinstance(document, dict):
+        raise _invalid(
+            "", f"A simulation document must be a JSON object, not {describe_type(document)}."
+        )
+    for key in document:
+        if not isinstance(key, str) or (
+            key not in DOCUMENT_KEYS and key not in ANNOTATION_KEYS and not key.startswith("_")
+        ):
+            raise _invalid(
+                str(key),
+                f'Unknown field "{key}"; a simulation document may contain '
+                + ", ".join(DOCUMENT_KEYS)
+                + ".",
+            )
+    request = document.get("request")
+    if not isinstance(request, dict):
+        raise _invalid(
+            "request",
+            "request is required and must be an object with principal, action and resource, like "
+            '{"principal": "arn:aws:iam::111122223333:user/alice", "action": "s3:GetObject", '
+            '"resource": "arn:aws:s3:::example-bucket/report.csv"}.',
+        )
+    for key in request:
+        if key not in REQUEST_KEYS:
+            raise _invalid(
+                join_path("request", str(key)),
+                f'Unknown field "{key}" in request; use ' + ", ".join(REQUEST_KEYS) + ".",
+            )
+    principal = _request_string(request, "principal", '"arn:aws:iam::111122223333:user/alice"')
+    action = _request_string(request, "action", '"s3:GetObject"')
+    if not _REQUEST_ACTION.fullmatch(action):
+        raise _invalid(
+            "request.action",
+            f'request.action "{action}" must be one action written service:Action, like "s3:GetObject", without wildcards.',
+        )
+    resource = _request_string(
+        request, "resource", '"arn:aws:s3:::example-bucket/report.csv" or "*"'
+    )
+    resource_arn = parse_arn(resource)
+    if resource != "*" and resource_arn is None:
+        raise _invalid(
+            "request.resource",
+            f'request.resource "{resource}" must be an ARN (arn:partition:service:region:account:resource) or "*".',
+        )
+    context = read_context(request.get("context"))
+    hint = context.get("aws:principalarn")
+    try:
+        caller = classify_caller(principal, action, hint[0] if hint and len(hint) == 1 else None)
+    except ValueError as problem:
+        raise _invalid("request.principal", f'request.principal "{principal}" {problem}.') from None
+
+    resource_account = request.get("resource_account")
+    if resource_account is not None:
+        if not isinstance(resource_account, str) or not is_account_id(resource_account):
+            raise _invalid(
+                "request.resource_account",
+                "request.resource_account must be a 12-digit account ID.",
+            )
+    elif resource_arn is not None and is_account_id(resource_arn.account):
+        resource_account = resource_arn.account
+    elif caller.account is not None:
+        # ARNs of some resources (S3 buckets and objects) carry no account: the engine then takes
+        # the resource to be in the caller's account, unless request.resource_account says otherwise.
+        resource_account = caller.account
+
+    trust_mode = (
+        action.lower() in TRUST_ACTIONS
+        and resource_arn is not None
+        and resource_arn.service == "iam"
+        and resource_arn.resource.startswith("role/")
+    )
+    simulation = Simulation(
+        principal=principal,
+        action=action,
+        resource=resource,
+        context=context,
+        caller=caller,
+        principal_account=caller.account if caller.kind != "federated" else None,
+        resource_account=resource_account,
+        trust_mode=trust_mode,
+    )
+
+    raw_identity = document.get("identity_policies")
+    if raw_identity is not None:
+        if not isinstance(raw_identity, list):
+            raise _invalid(
+                "identity_policies",
+                f"identity_policies must be a list of policies, not {describe_type(raw_identity)}.",
+            )
+        if len(raw_identity) > MAX_IDENTITY_POLICIES:
+            raise _invalid(
+                "identity_policies",
+                f"identity_policies may hold at most {MAX_IDENTITY_POLICIES} policies.",
+            )
+        simulation.identity_policies = [
+            PlacedPolicy(
+                f"identity_policies[{i}]",
+                compile_policy(p, PolicyType.IDENTITY, f"identity_policies[{i}]"),
+            )
+            for i, p in enumerate(raw_identity)
+        ]
+    simulation.resource_policy = _optional_policy(
+        document, "resource_policy", PolicyType.TRUST if trust_mode else PolicyType.RESOURCE
+    )
+    simulation.permission_boundary = _optional_policy(
+        document, "permission_boundary", PolicyType.PERMISSION_BOUNDARY
+    )
+    raw_session = document.get("session_policy")
+    if isinstance(raw_session, list):
+        if not raw_session or len(raw_session) > MAX_SESSION_POLICIES:
+            raise _invalid(
+                "session_policy",
+                f"session_policy as a list must hold 1 to {MAX_SESSION_POLICIES} policies (one inline plus up to ten managed).",
+            )
+        simulation.session_policies = [
+            PlacedPolicy(
+                f"session_policy[{i}]",
+                compile_policy(p, PolicyType.SESSION, f"session_policy[{i}]"),
+            )
+            for i, p in enumerate(raw_session)
+        ]
+        simulation.session_policy_supplied = True
+    elif raw_session is not None:
+        simulation.session_policies = [
+            PlacedPolicy(
+                "session_policy", compile_policy(raw_session, PolicyType.SESSION, "session_policy")
+            )
+        ]
+        simulation.session_policy_supplied = True
+    simulation.scps = _levels(document, "scps", PolicyType.SCP)
+    simulation.rcps = _levels(document, "rcps", PolicyType.RCP)
+    simulation.endpoint_policy = _optional_policy(document, "endpoint_policy", PolicyType.ENDPOINT)
+    return simulation
