@@ -83,6 +83,20 @@ def deciding_step_index(result: dict[str, Any]) -> int | None:
     return reached[-1] if reached else None
 
 
+def _path_end(result: dict[str, Any], deciding: int | None) -> int | None:
+    """Return the index of the last step on the path the evaluation took.
+
+    A denial ends the evaluation at the step that denied; an Allow is final only after
+    every remaining check (boundary, session policy) has been passed, so its path runs to
+    the last step that was evaluated.
+    """
+    steps = (result.get("explanation") or {}).get("steps") or []
+    if result.get("decision") != "Allowed":
+        return deciding
+    evaluated = [i for i, step in enumerate(steps) if step.get("result") != "Skipped"]
+    return evaluated[-1] if evaluated else deciding
+
+
 def _find_statement(explanation: dict[str, Any], statement_path: str) -> dict[str, Any] | None:
     policy_path, _, rest = statement_path.rpartition(".Statement[")
     if not rest.endswith("]"):
@@ -163,9 +177,9 @@ def evaluation_flow(result: dict[str, Any], title: str | None = None) -> Diagram
     )
 
     deciding = deciding_step_index(result)
+    path_end = _path_end(result, deciding)
+    on_path_previous = "request"
     previous = "request"
-    previous_reached = True
-    last_reached = "request"
     facts = []
     for index, step in enumerate(steps):
         key = f"step{index}"
@@ -179,24 +193,29 @@ def evaluation_flow(result: dict[str, Any], title: str | None = None) -> Diagram
             wrapped = [*wrapped[: NOTE_LINES - 1], wrapped[NOTE_LINES - 1].rstrip() + " …"]
         details.extend(wrapped)
         node = diagram.add_node(key, NodeKind.STEP, f"{index + 1}. {step_name(step)}", details)
-        reached = outcome != "Skipped"
+        on_path = outcome != "Skipped" and path_end is not None and index <= path_end
         if outcome == "Allow":
             node.marks.add(Mark.STEP_ALLOW)
         elif outcome == "Deny":
             node.marks.add(Mark.STEP_DENY)
-        if not reached:
+        if not on_path:
             node.marks.add(Mark.NOT_REACHED)
         if index == deciding:
             node.marks.add(Mark.DECIDING)
-        taken = reached and previous_reached
-        diagram.add_edge(previous, key, EdgeKind.PATH_TAKEN if taken else EdgeKind.NOT_REACHED)
-        if reached:
-            last_reached = key
-        previous, previous_reached = key, reached and previous_reached
-        sentence = (
-            f"Step {index + 1}, {step_name(step).lower()}: {RESULT_WORDS.get(outcome, outcome)}."
+        if on_path:
+            # The lit path runs from one evaluated step to the next, around skipped ones.
+            diagram.add_edge(on_path_previous, key, EdgeKind.PATH_TAKEN)
+            on_path_previous = key
+        else:
+            diagram.add_edge(previous, key, EdgeKind.NOT_REACHED)
+        previous = key
+        words = (
+            RESULT_WORDS.get(outcome, outcome)
+            if on_path or outcome == "Skipped"
+            else ("not reached")
         )
-        if note:
+        sentence = f"Step {index + 1}, {step_name(step)}: {words}."
+        if note and on_path:
             sentence += f" {note}"
         if index == deciding:
             sentence += " This step decided."
@@ -209,8 +228,7 @@ def evaluation_flow(result: dict[str, Any], title: str | None = None) -> Diagram
         how = "explicit deny in" if denied_by.get("explicit") else "no Allow in"
         decision_details.append(f"{how} the {denied_by.get('policy_type')}")
     diagram.add_node("decision", decision_kind, decision_words, decision_details)
-    decided_from = f"step{deciding}" if deciding is not None else last_reached
-    diagram.add_edge(decided_from, "decision", EdgeKind.PATH_TAKEN)
+    diagram.add_edge(on_path_previous, "decision", EdgeKind.PATH_TAKEN)
 
     step_index_by_type = {
         step.get("policy_type"): i for i, step in enumerate(steps) if step.get("policy_type")

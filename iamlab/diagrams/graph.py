@@ -131,8 +131,8 @@ def html_label(title: str, details: list[str] | None = None) -> str:
 
 
 def edge_label(text: str) -> str:
-    """Return an HTML-like DOT label for an edge."""
-    return "<" + escape_label_text(text) + ">"
+    """Return an HTML-like DOT label for an edge; a line break in `text` starts a new line."""
+    return "<" + "<BR/>".join(escape_label_text(line) for line in text.split("\n")) + ">"
 
 
 def _attribute_list(attributes: dict[str, str]) -> str:
