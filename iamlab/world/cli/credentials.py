@@ -1,0 +1,219 @@
+"""Pick the credentials an `aws` command signs with, in the real CLI's order.
+
+1. `--profile NAME` on the command line (environment credentials are then ignored).
+2. `AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY` (+ `AWS_SESSION_TOKEN`) exported.
+3. The profile named by `AWS_PROFILE`, else the `default` profile.
+
+A profile is either one the learner configured with `aws configure set`, or an IAM user of
+the world that has an active access key: every such user is a profile of the same name. A
+profile with `role_arn` and `source_profile` assumes the role on use, like the CLI, and
+keeps the credentials until they come within 15 minutes of expiring.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from iamlab.world import AwsError
+from iamlab.world.cli.errors import (
+    NO_CREDENTIALS,
+    config_error,
+    service_error,
+    validation_failed,
+)
+from iamlab.world.credentials import Credentials
+
+if TYPE_CHECKING:
+    from iamlab.world.cli.console import ConsoleState
+
+# botocore refreshes cached assume-role credentials this close to their expiry.
+REFRESH_WINDOW = timedelta(minutes=15)
+MAX_PROFILE_CHAIN = 10
+
+# The settings `aws configure set` accepts for a profile.
+PROFILE_SETTINGS = (
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "region",
+    "output",
+    "role_arn",
+    "source_profile",
+    "role_session_name",
+    "external_id",
+    "mfa_serial",
+    "duration_seconds",
+)
+
+
+@dataclass
+class CachedRoleCredentials:
+    """Credentials a role profile obtained, and what they were obtained for."""
+
+    credentials: Credentials
+    expiration: datetime
+    settings: tuple[tuple[str, str], ...]
+
+
+@dataclass
+class ResolvedCredentials:
+    """The credentials chosen for one command and where they came from."""
+
+    credentials: Credentials
+    method: str  # env | shared-credentials-file | assume-role
+    profile: str | None
+
+
+class MfaCodeNeeded(Exception):
+    """A role profile with `mfa_serial` needs a code typed at the prompt."""
+
+    def __init__(self, profile: str, serial: str) -> None:
+        super().__init__(serial)
+        self.profile = profile
+        self.serial = serial
+
+
+def user_profiles(world: Any) -> dict[str, Credentials]:
+    """Return a profile for every IAM user with an active access key: name -> key."""
+    profiles: dict[str, Credentials] = {}
+    for account in _accounts(world):
+        for user in account.users.values():
+            active = [key for key in user.access_keys if key.status == "Active"]
+            if not active:
+                continue
+            # A name that two accounts share gets the account id appended for the second.
+            name = user.name if user.name not in profiles else f"{user.name}@{account.account_id}"
+            profiles[name] = Credentials(active[0].access_key_id, active[0].secret)
+    return profiles
+
+
+def _accounts(world: Any) -> list[Any]:
+    accounts = getattr(world, "accounts", {})
+    return list(accounts.values()) if isinstance(accounts, dict) else list(accounts)
+
+
+def profile_exists(state: ConsoleState, world: Any, name: str) -> bool:
+    """Return whether `name` is a configured profile or a user profile."""
+    return name in state.config or name in user_profiles(world)
+
+
+def selected_profile(
+    state: ConsoleState, env: dict[str, str], explicit: str | None
+) -> tuple[str, str]:
+    """Return the profile in force and where it was chosen (`manual`, `env` or `default`)."""
+    if explicit is not None:
+        return explicit, "manual"
+    if env.get("AWS_PROFILE"):
+        return env["AWS_PROFILE"], "env"
+    if env.get("AWS_DEFAULT_PROFILE"):
+        return env["AWS_DEFAULT_PROFILE"], "env"
+    return "default", "default"
+
+
+def resolve(
+    state: ConsoleState,
+    world: Any,
+    env: dict[str, str],
+    explicit_profile: str | None,
+    mfa_codes: dict[str, str],
+) -> ResolvedCredentials:
+    """Return the credentials to sign with; raise CliError or MfaCodeNeeded."""
+    profile, chosen_by = selected_profile(state, env, explicit_profile)
+    if explicit_profile is None:
+        access_key = env.get("AWS_ACCESS_KEY_ID", "")
+        secret = env.get("AWS_SECRET_ACCESS_KEY", "")
+        if access_key and secret:
+            token = env.get("AWS_SESSION_TOKEN") or None
+            return ResolvedCredentials(Credentials(access_key, secret, token), "env", None)
+        if access_key or secret:
+            missing = "AWS_SECRET_ACCESS_KEY" if access_key else "AWS_ACCESS_KEY_ID"
+            raise config_error(f"Partial credentials found in env, missing: {missing}")
+    if not profile_exists(state, world, profile):
+        if chosen_by == "default":
+            raise config_error(NO_CREDENTIALS)
+        raise config_error(f"The config profile ({profile}) could not be found")
+    return _profile_credentials(state, world, profile, mfa_codes, [])
+
+
+def _profile_credentials(
+    state: ConsoleState, world: Any, profile: str, mfa_codes: dict[str, str], chain: list[str]
+) -> ResolvedCredentials:
+    settings = state.config.get(profile, {})
+    if settings.get("role_arn") and settings.get("source_profile"):
+        return _assume_role_profile(state, world, profile, settings, mfa_codes, chain)
+    if settings.get("aws_access_key_id") and settings.get("aws_secret_access_key"):
+        credentials = Credentials(
+            settings["aws_access_key_id"],
+            settings["aws_secret_access_key"],
+            settings.get("aws_session_token") or None,
+        )
+        return ResolvedCredentials(credentials, "shared-credentials-file", profile)
+    user_credentials = user_profiles(world).get(profile)
+    if user_credentials is not None:
+        return ResolvedCredentials(user_credentials, "shared-credentials-file", profile)
+    raise config_error(NO_CREDENTIALS)
+
+
+def _assume_role_profile(
+    state: ConsoleState,
+    world: Any,
+    profile: str,
+    settings: dict[str, str],
+    mfa_codes: dict[str, str],
+    chain: list[str],
+) -> ResolvedCredentials:
+    if profile in chain or len(chain) >= MAX_PROFILE_CHAIN:
+        cycle = " -> ".join([*chain, profile])
+        raise config_error(f"Infinite loop in credential configuration detected: {cycle}")
+    key = tuple(sorted(settings.items()))
+    cached = state.role_cache.get(profile)
+    if (
+        cached is not None
+        and cached.settings == key
+        and cached.expiration - world.now() > REFRESH_WINDOW
+    ):
+        return ResolvedCredentials(cached.credentials, "assume-role", profile)
+    source = settings["source_profile"]
+    if not profile_exists(state, world, source):
+        raise config_error(
+            f'The source_profile "{source}" referenced in the profile "{profile}" does not exist.'
+        )
+    source_credentials = _profile_credentials(state, world, source, mfa_codes, [*chain, profile])
+    params: dict[str, Any] = {
+        "RoleArn": settings["role_arn"],
+        "RoleSessionName": settings.get("role_session_name")
+        or f"botocore-session-{int(world.now().timestamp())}",
+    }
+    if settings.get("external_id"):
+        params["ExternalId"] = settings["external_id"]
+    if settings.get("duration_seconds"):
+        text = settings["duration_seconds"]
+        if not text.isdigit() or len(text) > 9:
+            raise config_error(
+                f'The duration_seconds "{text}" of the profile "{profile}" is not a whole number.'
+            )
+        params["DurationSeconds"] = int(text)
+    if settings.get("mfa_serial"):
+        if profile not in mfa_codes:
+            raise MfaCodeNeeded(profile, settings["mfa_serial"])
+        params["SerialNumber"] = settings["mfa_serial"]
+        params["TokenCode"] = mfa_codes.pop(profile)
+        if len(params["TokenCode"]) < 6:
+            raise validation_failed(
+                [
+                    "Invalid length for parameter TokenCode, value: "
+                    f"{len(params['TokenCode'])}, valid min length: 6"
+                ]
+            )
+    try:
+        response = world.call(source_credentials.credentials, "sts", "AssumeRole", params)
+    except AwsError as error:
+        raise service_error(error.code, "AssumeRole", error.message) from None
+    credentials = Credentials.from_response(response)
+    expiration = response["Credentials"]["Expiration"]
+    if isinstance(expiration, str):
+        expiration = datetime.fromisoformat(expiration.replace("Z", "+00:00"))
+    state.role_cache[profile] = CachedRoleCredentials(credentials, expiration, key)
+    return ResolvedCredentials(credentials, "assume-role", profile)
