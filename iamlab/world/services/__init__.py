@@ -1,0 +1,1 @@
+"""The world's AWS services: one module per service."""
