@@ -1,0 +1,90 @@
+"""`manage.py console --scenario SLUG`: run AWS CLI lines from standard input in a workspace."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from iamlab.scenarios.models import Scenario, Workspace, WorkspaceError
+from iamlab.world import WorldSpecError
+
+
+class Command(BaseCommand):
+    help = (
+        "Read console commands (aws ..., export, sleep, date, help) from standard input, one "
+        "per line, and run each in a workspace of the scenario, appending it to its log. "
+        "A named workspace is created on first use and resumed afterwards; without a name "
+        "the commands run in a fresh workspace."
+    )
+    # Tests hand the command its input as call_command(..., stdin=StringIO(...)).
+    stealth_options = ("stdin",)
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scenario", required=True, metavar="SLUG", help="The scenario's slug."
+        )
+        parser.add_argument(
+            "--workspace",
+            metavar="NAME",
+            default="",
+            help="Resume (or create) the workspace of this name.",
+        )
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help='Print one JSON object per command: {"command", "exit_code", "stdout", "stderr"}.',
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        slug = options["scenario"]
+        try:
+            scenario = Scenario.objects.get(slug=slug)
+        except Scenario.DoesNotExist:
+            known = ", ".join(Scenario.objects.values_list("slug", flat=True)) or "none"
+            raise CommandError(
+                f"No scenario {slug!r} is loaded. Loaded scenarios: {known}.", returncode=1
+            ) from None
+        name = options["workspace"]
+        if len(name) > Workspace._meta.get_field("name").max_length:
+            raise CommandError("A workspace name is at most 64 characters.", returncode=1)
+        workspace = (
+            Workspace.objects.current(scenario, name=name)
+            if name
+            else Workspace.objects.create(scenario=scenario)
+        )
+        session = workspace.session()
+        try:
+            session.console  # noqa: B018 - build the world now, to fail before reading input
+        except WorldSpecError as error:
+            raise CommandError(
+                f"Scenario {slug!r} does not build a world ({len(error.problems)} problems); "
+                "run `python manage.py check` to see them.",
+                returncode=1,
+            ) from None
+        stdin = options.get("stdin") or sys.stdin
+        for raw in stdin:
+            line = raw.rstrip("\r\n")
+            # Blank lines and shell comments are not commands, so they are not logged.
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            try:
+                result = session.run(line)
+            except WorkspaceError as error:
+                exit_code, stdout, stderr = 1, "", f"{error}\n"
+            else:
+                exit_code, stdout, stderr = result.exit_code, result.stdout, result.stderr
+            if options["json"]:
+                record = {
+                    "command": line,
+                    "exit_code": exit_code,
+                    "stdout": stdout,
+                    "stderr": stderr,
+                }
+                self.stdout.write(json.dumps(record))
+            else:
+                self.stdout.write(stdout, ending="")
+                self.stderr.write(stderr, ending="")

@@ -1,0 +1,249 @@
+"""Learner workspaces: an append-only log of console lines replayed over a scenario's world.
+
+Nothing a learner does changes the scenario. A learner's world is always rebuilt as
+`World.from_spec(scenario spec)` followed by their lines, in order, through a fresh
+`Console`; so two learners never share state, a reload loses nothing, and "reset" is simply
+a new workspace (DESIGN.md, "Learner state").
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from iamlab.scenarios.models.content import Scenario
+
+if TYPE_CHECKING:
+    from iamlab.world import World
+    from iamlab.world.cli import CommandResult, Console
+
+# Every line is replayed on every later request, so the log is bounded: long enough for
+# any lesson, short enough that a replay stays well under a second.
+MAX_LINE_LENGTH = 4096
+MAX_ENTRIES = 1000
+
+
+class WorkspaceError(Exception):
+    """A line cannot be added to a workspace; the message says why, for the learner."""
+
+
+class WorkspaceManager(models.Manager["Workspace"]):
+    def current(
+        self,
+        scenario: Scenario,
+        *,
+        owner: models.Model | None = None,
+        session_key: str = "",
+        name: str = "",
+    ) -> Workspace:
+        """Return the learner's open workspace for `scenario`, creating it on first use."""
+        ownership = {"owner": owner, "session_key": session_key, "name": name}
+        if owner is None and not session_key and not name:
+            raise ValueError("a workspace needs an owner, a session key or a name to be found")
+        for _attempt in range(2):
+            found = self.filter(scenario=scenario, ended_at__isnull=True, **ownership).first()
+            if found is not None:
+                return found
+            try:
+                with transaction.atomic():
+                    return self.create(scenario=scenario, **ownership)
+            except IntegrityError:
+                # Another request created it between our read and our insert (the partial
+                # unique constraints allow one open workspace per owner); read theirs.
+                continue
+        return self.get(scenario=scenario, ended_at__isnull=True, **ownership)
+
+
+class Workspace(models.Model):
+    """One learner's work in one scenario: whose it is, and the log of what they ran."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="workspaces")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="workspaces",
+        help_text="The signed-in learner, if any.",
+    )
+    session_key = models.CharField(
+        max_length=40, blank=True, help_text="An anonymous learner's browser session."
+    )
+    name = models.CharField(
+        max_length=64, blank=True, help_text="A name for a workspace used from the command line."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the learner reset it; its log is kept."
+    )
+
+    objects = WorkspaceManager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(owner__isnull=False, session_key__gt=""),
+                name="workspace_one_learner",
+                violation_error_message=(
+                    "A workspace belongs to a signed-in user or a session, not both."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["scenario", "owner"],
+                condition=models.Q(ended_at__isnull=True, owner__isnull=False, name=""),
+                name="workspace_one_open_per_owner",
+            ),
+            models.UniqueConstraint(
+                fields=["scenario", "session_key"],
+                condition=models.Q(ended_at__isnull=True, session_key__gt="", name=""),
+                name="workspace_one_open_per_session",
+            ),
+            models.UniqueConstraint(
+                fields=["scenario", "owner", "session_key", "name"],
+                condition=models.Q(ended_at__isnull=True, name__gt=""),
+                name="workspace_one_open_per_name",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        learner = self.name or (str(self.owner) if self.owner_id else "anonymous")
+        return f"{self.scenario.slug} · {learner} · #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+    def lines(self) -> list[str]:
+        """Return the console lines run in this workspace, in order."""
+        return list(self.entries.order_by("seq").values_list("line", flat=True))
+
+    def replay(self, lines: list[str] | None = None) -> tuple[Console, list[CommandResult]]:
+        """Rebuild the learner's console by running their log over a fresh world."""
+        from iamlab.world.cli import Console
+
+        console = Console(self.scenario.to_world())
+        results = [console.run(line) for line in (self.lines() if lines is None else lines)]
+        return console, results
+
+    def console(self) -> Console:
+        """Return a console whose world is the learner's world now."""
+        return self.replay()[0]
+
+    def world(self) -> World:
+        """Return the learner's world now: the scenario's world with their log replayed."""
+        return self.console().world
+
+    def run(self, line: str) -> CommandResult:
+        """Run one console line in this workspace and append it to the log."""
+        return WorkspaceSession(self).run(line)
+
+    def session(self) -> WorkspaceSession:
+        """Return a session that runs many lines without replaying the log before each."""
+        return WorkspaceSession(self)
+
+    def reset(self) -> Workspace:
+        """End this workspace (its log is kept) and return a fresh one for the same learner."""
+        with transaction.atomic():
+            locked = Workspace.objects.select_for_update().get(pk=self.pk)
+            if locked.is_open:
+                locked.ended_at = timezone.now()
+                locked.save(update_fields=["ended_at"])
+            self.ended_at = locked.ended_at
+            return Workspace.objects.create(
+                scenario_id=locked.scenario_id,
+                owner_id=locked.owner_id,
+                session_key=locked.session_key,
+                name=locked.name,
+            )
+
+
+def check_line(line: str) -> None:
+    """Refuse a line the log must not hold, saying why."""
+    if "\n" in line or "\r" in line:
+        raise WorkspaceError("Run one command at a time: the line holds a line break.")
+    if len(line) > MAX_LINE_LENGTH:
+        raise WorkspaceError(
+            f"The command is {len(line)} characters long; at most {MAX_LINE_LENGTH} are allowed."
+        )
+
+
+class WorkspaceSession:
+    """A console kept in step with a workspace's log while one caller runs several lines.
+
+    Each line is run under a lock on the workspace and appended under the next sequence
+    number. If someone else appended in between, the console is rebuilt from the log first,
+    so the line always runs in the world the log describes.
+    """
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self._console: Console | None = None
+        self._seq = 0
+
+    def run(self, line: str) -> CommandResult:
+        """Run one console line in the workspace and append it to the log."""
+        check_line(line)
+        with transaction.atomic():
+            # Lock the workspace so that two requests on it run one after the other: each
+            # brings its console up to the log, runs its line and appends it.
+            locked = Workspace.objects.select_for_update().get(pk=self.workspace.pk)
+            if not locked.is_open:
+                raise WorkspaceError("This workspace was reset; continue in the new one.")
+            last = locked.entries.aggregate(last=Max("seq"))["last"] or 0
+            if last >= MAX_ENTRIES:
+                raise WorkspaceError(
+                    f"This workspace holds {MAX_ENTRIES} commands, the most it can; "
+                    "reset it to start again."
+                )
+            if self._console is None or self._seq != last:
+                self._console, _ = locked.replay()
+            try:
+                result = self._console.run(line)
+                # The unique (workspace, seq) constraint is the backstop: should a database
+                # ignore the row lock, the second append fails instead of reordering the log.
+                WorkspaceEntry.objects.create(workspace=locked, seq=last + 1, line=line)
+            except BaseException:
+                # The console ran a line the log does not hold; rebuild it next time.
+                self._console = None
+                raise
+            self._seq = last + 1
+        return result
+
+    @property
+    def console(self) -> Console:
+        """Return the console, brought up to the log if nothing was run yet."""
+        if self._console is None:
+            self._console, _ = self.workspace.replay()
+            self._seq = self.workspace.entries.aggregate(last=Max("seq"))["last"] or 0
+        return self._console
+
+
+class WorkspaceEntry(models.Model):
+    """One console line a learner ran, at its place in the workspace's log."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="entries")
+    seq = models.PositiveIntegerField()
+    line = models.TextField(max_length=MAX_LINE_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["workspace", "seq"]
+        verbose_name_plural = "workspace entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "seq"],
+                name="workspaceentry_seq_unique_per_workspace",
+                violation_error_message="This workspace already has an entry at this position.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(seq__gte=1), name="workspaceentry_seq_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seq}: {self.line}"
