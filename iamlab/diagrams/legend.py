@@ -143,7 +143,7 @@ class LegendEntry:
     edge: EdgeKind | None = None
 
 
-SESSION = "session"
+SESSION = "sessions"
 TRUST = "trust"
 EVALUATION = "evaluation"
 

@@ -45,12 +45,24 @@ def _parse_time(value: object) -> datetime | None:
     return None
 
 
+def _resource_of(event: Any) -> str:
+    """Return the event's resource; for a call refused before authorization, its target."""
+    if event.resource:
+        return str(event.resource)
+    params = event.params if isinstance(event.params, dict) else {}
+    bucket = params.get("Bucket")
+    if event.service == "s3" and isinstance(bucket, str):
+        key = params.get("Key")
+        return f"arn:aws:s3:::{bucket}/{key}" if isinstance(key, str) else f"arn:aws:s3:::{bucket}"
+    return ""
+
+
 class _SessionGraphBuilder:
     def __init__(self, world: Any, current: str | None) -> None:
         self.world = world
         self.now: datetime = world.now()
         self.current = current
-        self.diagram = Diagram(kind="session", title="Who assumed what")
+        self.diagram = Diagram(kind="sessions", title="Who assumed what")
         self.sessions_seen = 0
         self.expired = 0
         for account_id, account in world.accounts.items():
@@ -67,6 +79,10 @@ class _SessionGraphBuilder:
         return key
 
     def role_node(self, role_arn: str) -> str:
+        # The same role may be named with or without its path; draw it once.
+        role = self.world.find_role(role_arn)
+        if role is not None:
+            role_arn = role.arn
         key = f"role:{role_arn}"
         name = role_arn.rsplit("/", 1)[-1]
         self.diagram.add_node(key, NodeKind.ROLE, name, ["IAM role"], _account_of_arn(role_arn))
@@ -158,6 +174,12 @@ class _SessionGraphBuilder:
         principal = caller.principal_arn or ""
         if credential_type == "service":
             return self.service_node(principal)
+        known_session = f"session:{caller.access_key_id}"
+        if caller.access_key_id and known_session in self.diagram.nodes:
+            # Also when the key was refused (expired): it is still that session's key.
+            return known_session
+        if ":oidc-provider/" in principal or ":saml-provider/" in principal:
+            return self.provider_node(principal)
         if credential_type == "anonymous" or not principal:
             return self.anonymous_node()
         if credential_type == "temporary":
@@ -208,15 +230,9 @@ class _SessionGraphBuilder:
         effect = event.effect or {}
         session = effect.get("session") if isinstance(effect, dict) else None
         who = self.diagram.nodes[caller].title
+        if event.parent_seq is not None:
+            label += f" (for #{event.parent_seq})"
         if event.operation in ASSUME_OPERATIONS and session:
-            provider = (
-                event.params.get("PrincipalArn")
-                if event.operation == "AssumeRoleWithSAML"
-                else None
-            ) or effect.get("provider")
-            if provider and caller == "anonymous":
-                caller = self.provider_node(str(provider))
-                who = self.diagram.nodes[caller].title
             target = self.session_node(
                 str(session.get("access_key_id")),
                 str(session.get("arn", "")),
@@ -234,10 +250,10 @@ class _SessionGraphBuilder:
                 f"({', '.join([*node.details[:1], state])})."
             )
         if event.operation in ASSUME_OPERATIONS:
-            role_arn = event.params.get("RoleArn") or event.resource or ""
+            role_arn = event.resource or event.params.get("RoleArn") or ""
             target = self.role_node(str(role_arn))
         else:
-            target = self.resource_node(str(event.resource or ""), str(event.service))
+            target = self.resource_node(_resource_of(event), str(event.service))
         self.diagram.add_edge(caller, target, kind, label)
         return (
             f"#{event.seq}: {who} called {action} on {self.diagram.nodes[target].title}: {words}."

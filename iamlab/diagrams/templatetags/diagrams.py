@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse
 
 from iamlab.diagrams.figures import legend_rows, make_figure
 from iamlab.diagrams.graph import Diagram
+from iamlab.diagrams.sessions import session_graph
+from iamlab.diagrams.worlds import cached_trust_graph, learner_world
 
 register = template.Library()
 
@@ -24,3 +27,37 @@ def diagram_figure(
 def diagram_legend(*kinds: str) -> dict[str, Any]:
     """Show the shared legend, limited to the diagram kinds named (all when none are)."""
     return {"rows": legend_rows(set(kinds) if kinds else None)}
+
+
+@register.inclusion_tag("diagrams/scenario.html", takes_context=True)
+def scenario_diagrams(context: template.Context, scenario: Any) -> dict[str, Any]:
+    """Show a scenario's trust graph, the learner's session graph (if any) and the legend."""
+    request = context["request"]
+    world, from_workspace = learner_world(request, scenario)
+    slug = scenario.slug
+    trust = cached_trust_graph(world)
+    trust.title = f"Who may assume what in {scenario.title}"
+    figures = [
+        make_figure(
+            trust,
+            reverse("diagrams:trust-svg", args=[slug]),
+            reverse("diagrams:trust-dot", args=[slug]),
+        )
+    ]
+    kinds = {"trust"}
+    if from_workspace and world.events:
+        sessions = session_graph(world, title="Who assumed what in your workspace")
+        figures.append(
+            make_figure(
+                sessions,
+                reverse("diagrams:sessions-svg", args=[slug]),
+                reverse("diagrams:sessions-dot", args=[slug]),
+            )
+        )
+        kinds.add("sessions")
+    return {
+        "scenario": scenario,
+        "figures": figures,
+        "rows": legend_rows(kinds),
+        "from_workspace": from_workspace,
+    }
