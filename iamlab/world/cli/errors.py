@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from difflib import get_close_matches
+
 # The AWS CLI v2's documented return codes.
 EXIT_OK = 0
 EXIT_S3_FAILURE = 1
@@ -53,28 +55,9 @@ def invalid_choice(argument: str, value: str, choices: list[str]) -> CliError:
 
 
 def _close_matches(value: str, choices: list[str]) -> list[str]:
-    """Return choices within one edit or sharing a prefix: a cheap, bounded 'did you mean'."""
-    value = value[:100]
-    matches = []
-    for choice in choices:
-        if _within_one_edit(value, choice) or (
-            len(value) >= 4 and (choice.startswith(value) or value.startswith(choice))
-        ):
-            matches.append(choice)
-    return matches[:3]
-
-
-def _within_one_edit(left: str, right: str) -> bool:
-    if abs(len(left) - len(right)) > 1 or left == right:
-        return left == right
-    if len(left) > len(right):
-        left, right = right, left
-    index = 0
-    while index < len(left) and left[index] == right[index]:
-        index += 1
-    if len(left) == len(right):
-        return left[index + 1 :] == right[index + 1 :]
-    return left[index:] == right[index + 1 :]
+    """Return up to three similar choices, as argparse's 'maybe you meant' does."""
+    # Bounded input: at most 100 characters against a few dozen short names.
+    return get_close_matches(value[:100], choices, cutoff=0.8)
 
 
 def param_error(cli_name: str, message: str) -> CliError:
