@@ -1,4 +1,4 @@
-"""The console's test cast: the iam-roles world (alice, carol, ReportPublisher, the Lambda roles)."""
+"""The console tests' cast: the iam-roles world (alice, carol and the roles of the curriculum)."""
 
 from __future__ import annotations
 

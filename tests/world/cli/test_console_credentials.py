@@ -115,7 +115,7 @@ def test_a_role_profile_assumes_the_role_on_first_use(console: Console, world: W
         f"arn:aws:sts::{ACCOUNT}:assumed-role/ReportPublisher/botocore-session-1767603600\n"
     )
     assert assume_role_calls(world) == ["botocore-session-1767603600"]
-    source = [event for event in world.events if event.operation == "AssumeRole"][0]
+    source = next(event for event in world.events if event.operation == "AssumeRole")
     assert source.caller.principal_arn == ALICE_ARN
 
 
