@@ -241,7 +241,11 @@ def evaluation_flow(result: dict[str, Any], title: str | None = None) -> Diagram
             "Statement that decided",
             _statement_details(explanation, statement),
         )
-        owner = step_index_by_type.get(statement.get("policy_type"))
+        # An explicit deny is found by the deny check, so its statement hangs there.
+        if statement.get("effect") == "Deny" and deciding is not None:
+            owner: int | None = deciding
+        else:
+            owner = step_index_by_type.get(statement.get("policy_type"))
         diagram.add_edge(
             f"step{owner}" if owner is not None else "decision", key, EdgeKind.BELONGS_TO
         )

@@ -461,6 +461,7 @@ class _TrustGraphBuilder:
             _count(kinds.count("service"), "AWS service"),
             _count(kinds.count("account"), "outside account"),
         ]
+        counted = [part for part in counted if not part.startswith("0 ")]
         self.diagram.summary = (
             f"{', '.join(counted)} in {_count(len(self.world.accounts), 'account')}: "
             f"{_count(len(self.assume_edges), 'may-assume arrow')} ({conditional} conditional), "
