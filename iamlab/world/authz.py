@@ -159,9 +159,9 @@ def simulation_document(
     if boundary is not None:
         document["permission_boundary"] = boundary
     session = caller.session
-    if session is not None and (session.session_policies or session.kind == "federation-token"):
-        # A federated user's session with no session policy has no permissions; an empty
-        # list says "session policies present, none allows".
+    if session is not None and session.session_policies:
+        # Without one, the engine gives a role session the role's permissions and a federated
+        # user's session none, as AWS does.
         document["session_policy"] = list(session.session_policies)
     scps = world.scps_for(caller.account_id)
     if scps:

@@ -83,8 +83,8 @@ def iam_roles_spec() -> dict[str, Any]:
                                         "Effect": "Allow",
                                         "Action": "iam:PassRole",
                                         "Resource": [
-                                            _arn("role", "lambda-role"),
-                                            _arn("role", "lambda-admin-role"),
+                                            _arn("role", "service-role/lambda-role"),
+                                            _arn("role", "service-role/lambda-admin-role"),
                                         ],
                                         "Condition": {
                                             "StringEquals": {

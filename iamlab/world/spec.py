@@ -199,6 +199,8 @@ class _Builder:
         self.pending_refs: list[tuple[str, Account, Any, str]] = []
         self.trust_checks: list[tuple[str, Role]] = []
         self.account_paths: dict[str, str] = {}
+        # Policies that exist but failed validation: references to them are not reported again.
+        self.invalid_policies: set[tuple[str, str]] = set()
 
     @property
     def now(self) -> datetime:
@@ -697,6 +699,8 @@ class _Builder:
                     f"The policy has {policy_size(document)} characters (white space not "
                     f"counted); a managed policy may have at most {MANAGED_POLICY_LIMIT}.",
                 )
+        if name is not None and document is None:
+            self.invalid_policies.add((account.account_id, name.lower()))
         if name is None or document is None:
             return
         policy = ManagedPolicy(
@@ -926,6 +930,8 @@ class _Builder:
         for path, account, subject, kind in self.pending_refs:
             if kind in ("managed", "boundary"):
                 policy = self.find_policy(account, subject)
+                if policy is None and self._refers_to_invalid(account, subject):
+                    continue
                 if policy is None:
                     reader.problem(
                         path,
@@ -957,6 +963,14 @@ class _Builder:
         for path, role in self.trust_checks:
             for sub_path, message, missing in invalid_principals(role.trust_policy, lookup):
                 reader.problem(_join(path, sub_path), f"{message} ({missing}).")
+
+    def _refers_to_invalid(self, account: Account, ref: str) -> bool:
+        if not ref.startswith("arn:"):
+            return (account.account_id, ref.lower()) in self.invalid_policies
+        parts = ref.split(":", 5)
+        if len(parts) == 6 and parts[5].startswith("policy/"):
+            return (parts[4], parts[5].rsplit("/", 1)[1].lower()) in self.invalid_policies
+        return False
 
     def _replace_ref(self, account: Account, path: str, ref: str, arn: str) -> None:
         """Store the ARN in place of the name the spec used."""
