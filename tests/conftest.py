@@ -43,3 +43,28 @@ def page(browser, live_server) -> Iterator[object]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+# ---- The simulated world (owned by the world work: iamlab/world, tests/world) ----------------
+# The `iam-roles` world of issue 5: alice (reads example-reports, may assume ReportPublisher),
+# carol (the admin who may pass lambda-admin-role to Lambda), the Lambda roles and the
+# report-builder function, an OIDC and a SAML provider with a role each.
+
+
+@pytest.fixture
+def iam_roles_spec() -> dict:
+    """Give a fresh copy of the `iam-roles` world spec (iamlab/world/examples.py)."""
+    from iamlab.world.examples import iam_roles_spec as build_spec
+
+    return build_spec()
+
+
+@pytest.fixture
+def iam_roles_world(iam_roles_spec: dict) -> object:
+    """Give a freshly built `iam-roles` world, its clock at 2026-01-05T09:00:00Z."""
+    from iamlab.world import World
+
+    return World.from_spec(iam_roles_spec)
+
+
+# ---- end of the simulated world's fixtures ----------------------------------------------------
