@@ -15,7 +15,7 @@ import difflib
 import inspect
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,11 @@ class FixtureObject:
     index: int
     model: type[models.Model]
     fields: dict[str, Any]
+    # Set when the object was refused while reading (it is never saved); its natural key
+    # is still known, so that objects referring to it are not blamed for its mistake.
+    rejection: str = ""
+    # Set when it refers to an object of this load that failed.
+    blocked: bool = False
 
     @property
     def label(self) -> str:
@@ -59,8 +64,11 @@ class FixtureObject:
 
     @property
     def slug(self) -> str:
+        """Return the scenario the object belongs to ("" when its fields do not say)."""
+        if self.model is Scenario:
+            return str(self.fields.get("slug", ""))
         key = self.natural_key()
-        return key[0] if key else ""
+        return key[0] if len(key) > 1 else ""
 
     def problem(self, message: str, field: str = "", json_path: str = "") -> ScenarioProblem:
         return ScenarioProblem(
@@ -123,14 +131,14 @@ def written_natural_key(model: type[models.Model], fields: dict[str, Any]) -> tu
             if isinstance(parent, list) and len(parent) == 3:
                 slug, account_id, owner_name = (str(part) for part in parent)
                 return (slug, account_id, owner, owner_name, *own_part)
-        return own_part
+        return ()
     parent_field = _parent_field(model)
     if parent_field is None:
         return own_part
     parent = fields.get(parent_field)
     if isinstance(parent, list):
         return (*(str(part) for part in parent), *own_part)
-    return own_part
+    return ()
 
 
 def _key_length(model: type[models.Model]) -> int:
@@ -209,36 +217,30 @@ def read_fixture(path: Path, display: str) -> tuple[list[FixtureObject], list[Sc
         if not isinstance(item, dict):
             problems.append(replace_message(where, 'give {"model": ..., "fields": {...}}.'))
             continue
-        extra = sorted(set(item) - {"model", "fields"})
-        if "pk" in extra:
-            problems.append(
-                replace_message(
-                    where,
-                    'leave out "pk": scenario fixtures refer to objects by natural key, '
-                    "so they load into any database.",
-                )
-            )
-            continue
-        if extra:
-            problems.append(
-                replace_message(
-                    where, f"unexpected key(s) {', '.join(extra)}; an object has model and fields."
-                )
-            )
-            continue
         label = item.get("model")
+        fields = item.get("fields")
+        rejection = ""
+        extra = sorted(set(item) - {"model", "fields"})
         if not isinstance(label, str) or label.lower() not in MODEL_ORDER:
             suggestion = difflib.get_close_matches(str(label).lower(), MODEL_NAMES, n=1)
             hint = f' Did you mean "{suggestion[0]}"?' if suggestion else ""
-            problems.append(
-                replace_message(
-                    where,
-                    f"unknown model {json.dumps(label)}; a scenario fixture holds "
-                    f"{', '.join(MODEL_NAMES)}.{hint}",
-                )
+            rejection = (
+                f"unknown model {json.dumps(label)}; a scenario fixture holds "
+                f"{', '.join(MODEL_NAMES)}.{hint}"
             )
-            continue
-        fields = item.get("fields")
+            if not suggestion or not isinstance(fields, dict):
+                problems.append(replace_message(where, rejection))
+                continue
+            # Read it as the model it was probably meant to be, only so that the objects
+            # that refer to it are not reported too.
+            label = suggestion[0]
+        elif "pk" in extra:
+            rejection = (
+                'leave out "pk": scenario fixtures refer to objects by natural key, '
+                "so they load into any database."
+            )
+        elif extra:
+            rejection = f"unexpected key(s) {', '.join(extra)}; an object has model and fields."
         if not isinstance(fields, dict):
             problems.append(
                 replace_message(
@@ -246,7 +248,7 @@ def read_fixture(path: Path, display: str) -> tuple[list[FixtureObject], list[Sc
                 )
             )
             continue
-        objects.append(FixtureObject(display, index, apps.get_model(label), fields))
+        objects.append(FixtureObject(display, index, apps.get_model(label), fields, rejection))
     return objects, problems
 
 
@@ -254,8 +256,15 @@ def replace_message(problem: ScenarioProblem, message: str) -> ScenarioProblem:
     return ScenarioProblem(message=message, file=problem.file, index=problem.index)
 
 
-def _reference_problems(item: FixtureObject) -> list[ScenarioProblem]:
-    """Check the object's field names and every natural-key reference it makes."""
+FailedKeys = set[tuple[str, tuple[str, ...]]]
+
+
+def _reference_problems(item: FixtureObject, failed: FailedKeys) -> list[ScenarioProblem]:
+    """Check the object's field names and every natural-key reference it makes.
+
+    A reference to an object of this load that failed is not reported again; the object
+    is marked failed too (it cannot be saved without what it refers to).
+    """
     problems = []
     model = item.model
     # Forward fields only: reverse relations and the automatic primary key are not written.
@@ -288,10 +297,10 @@ def _reference_problems(item: FixtureObject) -> list[ScenarioProblem]:
                 continue
             for position, reference in enumerate(value):
                 problems.extend(
-                    _one_reference(item, name, target, reference, json_path=f"[{position}]")
+                    _one_reference(item, name, target, reference, failed, json_path=f"[{position}]")
                 )
         elif value is not None or not model_field.null:
-            problems.extend(_one_reference(item, name, target, value))
+            problems.extend(_one_reference(item, name, target, value, failed))
     for name, model_field in known.items():
         if (
             model_field.is_relation
@@ -301,7 +310,7 @@ def _reference_problems(item: FixtureObject) -> list[ScenarioProblem]:
         ):
             problems.append(
                 item.problem(
-                    f"{name} is required: give the natural key of a "
+                    f"{name} is required: give the natural key of the "
                     f"{model_field.related_model._meta.verbose_name}, "
                     f"e.g. {json.dumps(_example_key(model_field.related_model, item.slug))}.",
                     field=name,
@@ -324,6 +333,7 @@ def _one_reference(
     field_name: str,
     target: type[models.Model],
     reference: Any,
+    failed: FailedKeys,
     json_path: str = "",
 ) -> list[ScenarioProblem]:
     noun = target._meta.verbose_name
@@ -335,7 +345,7 @@ def _one_reference(
     ):
         return [
             item.problem(
-                f"refer to a {noun} by its natural key, a list of {length} strings, "
+                f"refer to the {noun} by its natural key, a list of {length} strings, "
                 f"e.g. {json.dumps(_example_key(target, item.slug))}; "
                 f"got {json.dumps(reference)}.",
                 field=field_name,
@@ -352,6 +362,9 @@ def _one_reference(
                 json_path=json_path,
             )
         ]
+    if (target._meta.label_lower, tuple(reference)) in failed:
+        item.blocked = True
+        return []
     try:
         target._default_manager.get_by_natural_key(*reference)
     except ObjectDoesNotExist:
@@ -400,8 +413,39 @@ def _value_problems(item: FixtureObject) -> list[ScenarioProblem]:
         try:
             model_field.to_python(value)
         except ValidationError as error:
-            problems.append(item.problem(" ".join(error.messages), field=name))
+            hint = (
+                ' For example "2026-01-05T09:00:00Z".'
+                if isinstance(model_field, models.DateTimeField)
+                else ""
+            )
+            problems.append(item.problem(" ".join(error.messages) + hint, field=name))
     return problems
+
+
+def _field_problems(item: FixtureObject) -> list[ScenarioProblem]:
+    """Check an object's own fields when it cannot be saved, so its other mistakes show too."""
+    plain = {}
+    relations = []
+    for model_field in item.model._meta.get_fields():
+        if model_field.auto_created:
+            continue
+        if model_field.is_relation:
+            relations.append(model_field.name)
+        elif model_field.name in item.fields:
+            plain[model_field.name] = model_field.to_python(item.fields[model_field.name])
+    instance = item.model(**plain)
+    try:
+        # Relations, uniqueness and constraints need the objects it refers to; they are
+        # checked once those load.
+        instance.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        return [
+            replace(problem, file=item.file, index=item.index)
+            for problem in validation_problems(instance, error, item.natural_key())
+        ]
+    except ObjectDoesNotExist:
+        return []  # a clean() that needs a relation; it runs when the object can load
+    return []
 
 
 def _save(item: FixtureObject) -> list[ScenarioProblem]:
@@ -422,16 +466,8 @@ def _save(item: FixtureObject) -> list[ScenarioProblem]:
         instance.full_clean()
     except ValidationError as error:
         return [
-            ScenarioProblem(
-                message=p.message,
-                model=item.label,
-                natural_key=item.natural_key(),
-                field=p.field,
-                json_path=p.json_path,
-                file=item.file,
-                index=item.index,
-            )
-            for p in validation_problems(instance, error)
+            replace(problem, file=item.file, index=item.index)
+            for problem in validation_problems(instance, error, item.natural_key())
         ]
     try:
         with transaction.atomic():
@@ -482,11 +518,13 @@ def load_fixtures(paths: Iterable[str | Path], *, skip_existing: bool = False) -
                 Account.objects.filter(scenario__slug=item.slug).delete()
 
         failed_slugs: set[str] = set()
+        failed: FailedKeys = set()
         sources: dict[tuple[str, tuple[str, ...]], FixtureObject] = {}
         seen: dict[tuple[str, tuple[str, ...]], FixtureObject] = {}
         for item in objects:
-            first = seen.setdefault((item.label, item.natural_key()), item)
-            if first is not item:
+            key = item.natural_key()
+            first = seen.setdefault((item.label, key), item)
+            if first is not item and len(key) == _key_length(item.model):
                 # Django would quietly let the second overwrite the first.
                 result.problems.append(
                     item.problem(
@@ -496,15 +534,20 @@ def load_fixtures(paths: Iterable[str | Path], *, skip_existing: bool = False) -
                 )
                 failed_slugs.add(item.slug)
                 continue
-            problems = _reference_problems(item) or _value_problems(item) or _save(item)
-            if problems:
+            problems = [item.problem(item.rejection)] if item.rejection else []
+            problems.extend(_reference_problems(item, failed))
+            problems.extend(_value_problems(item))
+            if not problems:
+                problems = _field_problems(item) if item.blocked else _save(item)
+            if problems or item.blocked:
                 result.problems.extend(problems)
+                failed.add((item.label, item.natural_key()))
                 failed_slugs.add(item.slug)
             else:
                 sources[(item.label, item.natural_key())] = item
                 result.loaded[item.slug] = result.loaded.get(item.slug, 0) + 1
 
-        for slug in sorted(set(result.loaded) | failed_slugs):
+        for slug in sorted((set(result.loaded) | failed_slugs) - {""}):
             if slug in failed_slugs:
                 result.notes.append(
                     f"The world of scenario {json.dumps(slug)} was not built, because of the "
@@ -513,18 +556,10 @@ def load_fixtures(paths: Iterable[str | Path], *, skip_existing: bool = False) -
                 continue
             # Every loaded object's references resolved, so its scenario exists.
             scenario = Scenario.objects.get(slug=slug)
-            for problem in validate_scenario(scenario):
+            for problem in validate_scenario(scenario, already_checked=set(sources)):
                 source = sources.get((problem.model, problem.natural_key))
                 if source is not None:
-                    problem = ScenarioProblem(
-                        message=problem.message,
-                        model=problem.model,
-                        natural_key=problem.natural_key,
-                        field=problem.field,
-                        json_path=problem.json_path,
-                        file=source.file,
-                        index=source.index,
-                    )
+                    problem = replace(problem, file=source.file, index=source.index)
                 result.problems.append(problem)
 
         if result.problems:

@@ -60,19 +60,27 @@ class ScenarioProblem:
 
 
 def problem_for(
-    instance: models.Model, field: str, message: str, json_path: str = ""
+    instance: models.Model,
+    field: str,
+    message: str,
+    json_path: str = "",
+    natural_key: tuple[str, ...] | None = None,
 ) -> ScenarioProblem:
     """Build a problem about one model object."""
+    if natural_key is None:
+        natural_key = tuple(str(part) for part in instance.natural_key())  # type: ignore[attr-defined]
     return ScenarioProblem(
         message=message,
         model=instance._meta.label_lower,
-        natural_key=tuple(str(part) for part in instance.natural_key()),  # type: ignore[attr-defined]
+        natural_key=natural_key,
         field=field,
         json_path=json_path,
     )
 
 
-def validation_problems(instance: models.Model, error: ValidationError) -> list[ScenarioProblem]:
+def validation_problems(
+    instance: models.Model, error: ValidationError, natural_key: tuple[str, ...] | None = None
+) -> list[ScenarioProblem]:
     """Turn a model's ValidationError into problems, one per message."""
     problems = []
     for field, errors in error.error_dict.items():
@@ -82,14 +90,23 @@ def validation_problems(instance: models.Model, error: ValidationError) -> list[
             else:
                 message, json_path = " ".join(each), ""
             place = "" if field == NON_FIELD_ERRORS else field
-            problems.append(problem_for(instance, place, message, json_path))
+            problems.append(problem_for(instance, place, message, json_path, natural_key))
     return problems
 
 
-def validate_scenario(scenario: Scenario) -> list[ScenarioProblem]:
-    """Return every problem of a saved scenario: its rows, then the world they build."""
+def validate_scenario(
+    scenario: Scenario, already_checked: set[tuple[str, tuple[str, ...]]] | None = None
+) -> list[ScenarioProblem]:
+    """Return every problem of a saved scenario: its rows, then the world they build.
+
+    `already_checked` names rows (model label, natural key) validated a moment ago, which
+    need not be validated again.
+    """
     problems: list[ScenarioProblem] = []
     for row in scenario_content(scenario):
+        key = (row._meta.label_lower, tuple(str(part) for part in row.natural_key()))  # type: ignore[attr-defined]
+        if already_checked and key in already_checked:
+            continue
         try:
             row.full_clean()
         except ValidationError as error:

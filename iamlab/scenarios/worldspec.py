@@ -300,7 +300,7 @@ def _provider_spec(
 def _bucket_spec(bucket: Bucket, path: str, sources: dict[str, Source]) -> dict[str, Any]:
     sources[path] = Source(bucket, {})
     objects = []
-    for index, item in enumerate(sorted(bucket.objects.all(), key=lambda o: o.key)):
+    for index, item in enumerate(sorted(bucket.s3_objects.all(), key=lambda o: o.key)):
         sources[f"{path}.objects[{index}]"] = Source(item, {})
         objects.append({"key": item.key, "body": item.body})
     return {"name": bucket.name, "policy": bucket.policy, "objects": objects}

@@ -145,7 +145,7 @@ class Scenario(models.Model):
                 ),
             ),
             "identity_providers",
-            models.Prefetch("buckets", Bucket.objects.prefetch_related("objects")),
+            models.Prefetch("buckets", Bucket.objects.prefetch_related("s3_objects")),
             models.Prefetch(
                 "lambda_functions", LambdaFunction.objects.select_related("execution_role__account")
             ),
@@ -784,7 +784,8 @@ class S3ObjectManager(models.Manager["S3Object"]):
 class S3Object(models.Model):
     """An object in a bucket; its body is text, small enough to show a student."""
 
-    bucket = models.ForeignKey(Bucket, on_delete=models.CASCADE, related_name="objects")
+    # Not "objects": that would hide the Bucket manager of the same name.
+    bucket = models.ForeignKey(Bucket, on_delete=models.CASCADE, related_name="s3_objects")
     key = models.CharField(max_length=1024)
     body = models.TextField(blank=True, max_length=65536)
 
