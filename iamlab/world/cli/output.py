@@ -123,6 +123,8 @@ def _text_dict(
 
 def _width(text: str) -> int:
     """Count display columns: wide East Asian characters take two."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(char) in "WFA" else 1 for char in text)
 
 

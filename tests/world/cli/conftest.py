@@ -1,4 +1,4 @@
-"""The console tests' cast: the iam-roles world (alice, carol and the roles of the curriculum)."""
+"""The console tests' cast: a console over the shared iam-roles world of tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ import pytest
 
 from iamlab.world import World
 from iamlab.world.cli import Console
-from iamlab.world.examples import iam_roles_spec
 
 
 @pytest.fixture
-def world() -> World:
-    """Build a fresh iam-roles world."""
-    return World.from_spec(iam_roles_spec())
+def world(iam_roles_world: World) -> World:
+    """Give the fresh iam-roles world (alice, carol and the roles of the curriculum)."""
+    return iam_roles_world
 
 
 @pytest.fixture
