@@ -201,3 +201,25 @@ def test_index_links_every_diagram_of_every_scenario(client: Client, iam_roles: 
     content = client.get("/diagrams/").content.decode()
     for name in ("trust", "sessions", "evaluation"):
         assert f'href="/diagrams/scenarios/iam-roles/{name}/"' in content
+
+
+def test_scenario_overview_shows_the_trust_graph_and_legend(
+    client: Client, iam_roles: Scenario
+) -> None:
+    content = client.get("/scenarios/iam-roles/").content.decode()
+    assert re.search(r'<svg xmlns="[^"]+"[^>]* id="diagram-trust-[0-9a-f]{12}" role="img"', content)
+    assert "diagram-sessions-" not in content
+    assert '<aside class="diagram-legend"' in content
+    assert (
+        '<a href="/diagrams/scenarios/iam-roles/evaluation/">How a decision is reached</a>'
+        in content
+    )
+
+
+def test_scenario_overview_adds_the_learners_session_graph(
+    client: Client, hostile_workspace: Workspace
+) -> None:
+    content = client.get("/scenarios/iam-roles/").content.decode()
+    assert re.search(r'id="diagram-sessions-[0-9a-f]{12}" role="img"', content)
+    assert "Who assumed what in your workspace" in content
+    assert SCRIPT not in content
