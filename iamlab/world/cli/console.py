@@ -24,6 +24,7 @@ from iamlab.world.cli.shell import ParsedLine, ShellSyntaxError, Word, is_valid_
 
 EXIT_SYNTAX = 2
 EXIT_NOT_FOUND = 127
+EXIT_INTERNAL = 255
 MAX_VARIABLES = 200
 MAX_VALUE_CHARS = 16_000
 DEFAULT_REGION = "us-east-1"
@@ -90,6 +91,18 @@ class Console:
         return result
 
     def _run_line(self, line: str, mfa_codes: dict[str, str]) -> CommandResult:
+        try:
+            return self._run_parsed_line(line, mfa_codes)
+        except Exception as error:
+            # A bug must not reach the learner as a traceback; the tests pin every real path.
+            return CommandResult(
+                EXIT_INTERNAL,
+                "",
+                f"\nIAM Lab could not run this command ({type(error).__name__}). This is a bug "
+                "in the lab, not in your command; please report it.\n",
+            )
+
+    def _run_parsed_line(self, line: str, mfa_codes: dict[str, str]) -> CommandResult:
         try:
             parsed = parse_line(line, self.state.variables, self.state.last_exit_code)
         except ShellSyntaxError as error:

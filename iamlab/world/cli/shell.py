@@ -17,7 +17,8 @@ NAME_START = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"
 NAME_CHARS = NAME_START + "0123456789"
 # Characters a real shell treats as operators; here each one is refused with its reason.
 REFUSED_OPERATORS = {
-    "|": "pipes (|) are not supported in this simulated shell: run one command per line",
+    "|": "pipes (|) are not supported in this simulated shell: run one command per line "
+    "(aws --query picks fields out of a response)",
     ";": "command lists (;) are not supported in this simulated shell: run one command per line",
     "&": "background jobs and && are not supported in this simulated shell: "
     "run one command per line",

@@ -112,12 +112,13 @@ def _parse_document(
         document = json.loads(value)
     except ValueError as error:
         raise AwsError("MalformedPolicyDocument", "Syntax errors in policy.", 400) from error
-    problem = validate_policy(document, policy_type, "")
-    if problem is not None:
-        raise AwsError("MalformedPolicyDocument", problem["message"], 400)
+    # IAM reports a quota before looking inside the document.
     if limit is not None and policy_size(document) > limit:
         quota = "ACLSizePerRole" if what == "trust" else "PolicySize"
         raise AwsError("LimitExceeded", f"Cannot exceed quota for {quota}: {limit}", 409)
+    problem = validate_policy(document, policy_type, "")
+    if problem is not None:
+        raise AwsError("MalformedPolicyDocument", problem["message"], 400)
     return document
 
 
