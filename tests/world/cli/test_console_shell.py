@@ -87,7 +87,8 @@ def test_redirection_is_recorded_and_removed_from_the_words() -> None:
         ),
         (
             "aws s3 ls | grep x",
-            "bash: pipes (|) are not supported in this simulated shell: run one command per line",
+            "bash: pipes (|) are not supported in this simulated shell: run one command per line "
+            "(aws --query picks fields out of a response)",
         ),
         (
             "date; date",
@@ -153,3 +154,16 @@ def test_blank_and_comment_lines_do_nothing(console: Console) -> None:
     assert console.run("").exit_code == 0
     result = console.run("   # just a note")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_an_unexpected_failure_is_one_line_not_a_traceback(console: Console) -> None:
+    def broken(*args: object, **kwargs: object) -> dict:
+        raise RuntimeError("boom")
+
+    console.world.call = broken  # type: ignore[method-assign]
+    result = console.run("aws sts get-caller-identity --profile alice")
+    assert (result.exit_code, result.stdout) == (255, "")
+    assert result.stderr == (
+        "\nIAM Lab could not run this command (RuntimeError). This is a bug in the lab, not in "
+        "your command; please report it.\n"
+    )
