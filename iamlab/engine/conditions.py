@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from iamlab.engine.errors import EngineInputError, describe_type, join_path
 from iamlab.engine.variables import Template, parse_template, resolve, segments_text
@@ -37,6 +38,7 @@ def _parse_decimal(text: str) -> Decimal:
     return number
 
 
+@lru_cache(maxsize=4096)
 def _parse_date(text: str) -> float:
     """Read a W3C ISO-8601 date or epoch seconds as a UTC timestamp."""
     candidate = text.strip()
@@ -82,6 +84,7 @@ def _parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
         ) from None
 
 
+@lru_cache(maxsize=4096)
 def _request_ip(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     try:
         return ipaddress.ip_network(text.strip(), strict=False)
@@ -216,6 +219,7 @@ def _bool_prepare(segments: list[Segment]) -> str:
     return _parse_bool(_text(segments))
 
 
+@lru_cache(maxsize=1024)
 def _binary_convert(text: str) -> bytes | None:
     try:
         return _parse_base64(text)

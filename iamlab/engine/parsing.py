@@ -40,6 +40,7 @@ STATEMENT_ELEMENTS = (
 )
 PRINCIPAL_KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
 MAX_DEPTH = 16
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 _BAD_CHARACTER = re.compile(r"[^\t\n\r\x20-\xff]")
 _SID = re.compile(r"[A-Za-z0-9]*")
 _ACTION = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9*?_.-]+")
@@ -119,11 +120,13 @@ def _locate_bad_value(value: object, path: str, depth: int = 0) -> None:
 def policy_text(document: object, path: str) -> str:
     """Return the compact JSON text of a document, checking characters and nesting."""
     try:
-        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        text = _ENCODER.encode(document)
     except (TypeError, ValueError, RecursionError):
         _locate_bad_value(document, path)
         raise EngineInputError(path, "The document is not valid JSON data.") from None
-    if _BAD_CHARACTER.search(text):
+    # The encoder escapes control characters as \u00XX, so the text shows a possibly bad
+    # character either as such an escape or as one above U+00FF; only then walk the document.
+    if "\\u00" in text or (not text.isascii() and max(text) > "\xff"):
         _locate_bad_value(document, path)
     return text
 
@@ -177,7 +180,15 @@ def _compile_resources(
         item_path = f"{path}[{index}]" if isinstance(value, list) else path
         if resource != "*":
             parts = resource.split(":", 5)
-            if len(parts) != 6 or parts[0] != "arn" or not parts[1] or not parts[2]:
+            # A shorter ARN is accepted when a trailing `*` stands for the remaining components
+            # ("arn:aws:dynamodb:*"), because `*` in Resource crosses colons (docs/engine.md).
+            shortened = len(parts) >= 4 and resource.endswith("*")
+            if (
+                (len(parts) != 6 and not shortened)
+                or parts[0] != "arn"
+                or not parts[1]
+                or not parts[2]
+            ):
                 raise EngineInputError(
                     item_path,
                     f'{element} "{resource}" must be "*" or an ARN of the form '
@@ -242,9 +253,9 @@ def _compile_principal(
 
 
 def _prohibited(policy_type: PolicyType, element: str, path: str, hint: str) -> EngineInputError:
-    return EngineInputError(
-        path, f"Has prohibited field {element}: a {AWS_WORDING[policy_type]} {hint}."
-    )
+    wording = AWS_WORDING[policy_type]
+    article = "an" if wording[0] in "aeiou" else "a"
+    return EngineInputError(path, f"Has prohibited field {element}: {article} {wording} {hint}.")
 
 
 def _compile_statement(

@@ -1,9 +1,10 @@
-"""Linear-time wildcard matching for `*` and `?`, as IAM uses in actions, resources and Like operators."""
+"""Linear-time wildcard matching for `*` and `?` (actions, resources, Like operators)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 # A pattern is built from segments: text in which `*` and `?` are wildcards, or text in which
 # they are literal (what a policy variable such as `${*}` or `${aws:username}` resolved to).
@@ -58,6 +59,8 @@ class WildcardPattern:
     has_star: bool
     ignore_case: bool
     is_everything: bool
+    exact: str | None  # the pattern has no wildcards: plain comparison
+    prefix: str | None  # the pattern is literal text and one trailing `*`
 
     def match(self, text: str) -> bool:
         """Say whether `text` matches the whole pattern."""
@@ -65,6 +68,10 @@ class WildcardPattern:
             return True
         if self.ignore_case:
             text = text.lower()
+        if self.exact is not None:
+            return text == self.exact
+        if self.prefix is not None:
+            return text.startswith(self.prefix)
         chunks = self.chunks
         if not self.has_star:
             only = chunks[0]
@@ -107,6 +114,12 @@ def _chunk_from_items(items: list[str | None]) -> _Chunk:
 
 def compile_segments(segments: Iterable[Segment], ignore_case: bool = False) -> WildcardPattern:
     """Compile segments into a pattern; wildcards count only in segments that allow them."""
+    return _compile(tuple(segments), ignore_case)
+
+
+@lru_cache(maxsize=4096)
+def _compile(segments: tuple[Segment, ...], ignore_case: bool) -> WildcardPattern:
+    """Compile a pattern; cached because resolved variables recompile on every request."""
     chunks: list[_Chunk] = []
     items: list[str | None] = []
     has_star = False
@@ -127,11 +140,20 @@ def compile_segments(segments: Iterable[Segment], ignore_case: bool = False) -> 
                 items.append(character)
     chunks.append(_chunk_from_items(items))
     is_everything = has_star and all(chunk.length == 0 for chunk in chunks)
+    first = chunks[0]
+    first_is_literal = sum(len(run) for _, run in first.runs) == first.length
+    first_text = "".join(run for _, run in first.runs)
+    exact = first_text if not has_star and first_is_literal else None
+    prefix = None
+    if len(chunks) == 2 and chunks[1].length == 0 and first_is_literal and not is_everything:
+        prefix = first_text
     return WildcardPattern(
         chunks=tuple(chunks),
         has_star=has_star,
         ignore_case=ignore_case,
         is_everything=is_everything,
+        exact=exact,
+        prefix=prefix,
     )
 
 
