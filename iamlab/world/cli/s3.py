@@ -172,8 +172,8 @@ def _download(context: AwsContext, source: str, destination: str) -> CommandResu
     if destination not in {"-", DEV_STDOUT} and (
         destination in {".", "./"} or destination.endswith("/")
     ):
+        # `cp s3://b/dir/q1.csv .` keeps the object's name, shown as `./q1.csv`.
         destination = destination.rstrip("/") + "/" + key.split("/")[-1]
-        destination = destination.removeprefix("./")
     shown = destination
     try:
         response = context.call("GetObject", "s3", {"Bucket": bucket, "Key": key})

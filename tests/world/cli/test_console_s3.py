@@ -38,7 +38,7 @@ def test_cp_downloads_to_a_file_and_to_stdout(console: Console) -> None:
     result = console.run("aws s3 cp s3://example-reports/q2.csv .")
     assert (result.exit_code, result.stdout) == (
         0,
-        "download: s3://example-reports/q2.csv to q2.csv\n",
+        "download: s3://example-reports/q2.csv to ./q2.csv\n",
     )
     assert console.run("cat q2.csv").stdout == "quarter,revenue\nQ2,120\n"
     assert console.run("aws s3 cp s3://example-reports/q2.csv -").stdout == (
