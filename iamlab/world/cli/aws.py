@@ -30,6 +30,7 @@ from iamlab.world.credentials import Credentials
 
 if TYPE_CHECKING:
     from iamlab.world.cli.console import ConsoleState
+    from iamlab.world.world import World
 
 VERSION = "aws-cli/2.22.0 Python/3.11 IAM-Lab/simulated"
 OUTPUT_CHOICES = ["json", "text", "table"]
@@ -77,7 +78,7 @@ class GlobalOptions:
 class AwsContext:
     """What one `aws` command runs with."""
 
-    world: Any
+    world: World
     state: ConsoleState
     env: dict[str, str]
     options: GlobalOptions
@@ -210,7 +211,7 @@ Handler = Callable[[AwsContext, list[str]], CommandResult]
 
 
 def run_aws(
-    world: Any,
+    world: World,
     state: ConsoleState,
     env: dict[str, str],
     argv: list[str],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from iamlab.world.cli import lab
 from iamlab.world.cli.aws import run_aws
@@ -21,6 +21,9 @@ from iamlab.world.cli.help import console_help
 from iamlab.world.cli.result import CommandResult
 from iamlab.world.cli.s3 import run_s3
 from iamlab.world.cli.shell import ParsedLine, ShellSyntaxError, Word, is_valid_name, parse_line
+
+if TYPE_CHECKING:
+    from iamlab.world.world import World
 
 EXIT_SYNTAX = 2
 EXIT_NOT_FOUND = 127
@@ -67,7 +70,7 @@ class ConsoleState:
 class Console:
     """A simulated shell over one World."""
 
-    def __init__(self, world: Any) -> None:
+    def __init__(self, world: World) -> None:
         self.world = world
         self.state = ConsoleState()
         self.state.variables["AWS_DEFAULT_REGION"] = DEFAULT_REGION

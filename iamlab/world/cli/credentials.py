@@ -27,6 +27,7 @@ from iamlab.world.credentials import Credentials
 
 if TYPE_CHECKING:
     from iamlab.world.cli.console import ConsoleState
+    from iamlab.world.world import World
 
 # botocore refreshes cached assume-role credentials this close to their expiry.
 REFRESH_WINDOW = timedelta(minutes=15)
@@ -75,10 +76,10 @@ class MfaCodeNeeded(Exception):
         self.serial = serial
 
 
-def user_profiles(world: Any) -> dict[str, Credentials]:
+def user_profiles(world: World) -> dict[str, Credentials]:
     """Return a profile for every IAM user with an active access key: name -> key."""
     profiles: dict[str, Credentials] = {}
-    for account in _accounts(world):
+    for account in world.accounts.values():
         for user in account.users.values():
             active = [key for key in user.access_keys if key.status == "Active"]
             if not active:
@@ -89,12 +90,7 @@ def user_profiles(world: Any) -> dict[str, Credentials]:
     return profiles
 
 
-def _accounts(world: Any) -> list[Any]:
-    accounts = getattr(world, "accounts", {})
-    return list(accounts.values()) if isinstance(accounts, dict) else list(accounts)
-
-
-def profile_exists(state: ConsoleState, world: Any, name: str) -> bool:
+def profile_exists(state: ConsoleState, world: World, name: str) -> bool:
     """Return whether `name` is a configured profile or a user profile."""
     return name in state.config or name in user_profiles(world)
 
@@ -114,7 +110,7 @@ def selected_profile(
 
 def resolve(
     state: ConsoleState,
-    world: Any,
+    world: World,
     env: dict[str, str],
     explicit_profile: str | None,
     mfa_codes: dict[str, str],
@@ -138,7 +134,7 @@ def resolve(
 
 
 def _profile_credentials(
-    state: ConsoleState, world: Any, profile: str, mfa_codes: dict[str, str], chain: list[str]
+    state: ConsoleState, world: World, profile: str, mfa_codes: dict[str, str], chain: list[str]
 ) -> ResolvedCredentials:
     settings = state.config.get(profile, {})
     if settings.get("role_arn") and settings.get("source_profile"):
@@ -158,7 +154,7 @@ def _profile_credentials(
 
 def _assume_role_profile(
     state: ConsoleState,
-    world: Any,
+    world: World,
     profile: str,
     settings: dict[str, str],
     mfa_codes: dict[str, str],

@@ -10,6 +10,7 @@ from iamlab.world.cli.result import CommandResult
 
 if TYPE_CHECKING:
     from iamlab.world.cli.console import ConsoleState
+    from iamlab.world.world import World
 
 LAB_USAGE = """\
 usage: lab mfa-code USER-or-MFA-SERIAL
@@ -23,7 +24,9 @@ ARN or name (for OIDC, its URL without https://).
 EXIT_LAB_USAGE = 2
 
 
-def run_lab(world: Any, state: ConsoleState, env: dict[str, str], args: list[str]) -> CommandResult:
+def run_lab(
+    world: World, state: ConsoleState, env: dict[str, str], args: list[str]
+) -> CommandResult:
     """Run one `lab` helper."""
     if not args:
         return CommandResult(EXIT_LAB_USAGE, "", LAB_USAGE)
@@ -45,16 +48,12 @@ def _fail(message: str) -> CommandResult:
     return CommandResult(1, "", f"lab: {message}\n")
 
 
-def _accounts(world: Any) -> list[Any]:
-    return list(world.accounts.values())
-
-
-def _mfa_code(world: Any, who: str) -> CommandResult:
+def _mfa_code(world: World, who: str) -> CommandResult:
     serial = who
     if not who.startswith("arn:"):
         users = [
             user
-            for account in _accounts(world)
+            for account in world.accounts.values()
             for user in account.users.values()
             if user.name == who
         ]
@@ -71,15 +70,15 @@ def _mfa_code(world: Any, who: str) -> CommandResult:
     return CommandResult(0, f"{code}\n", "")
 
 
-def _find_provider(world: Any, name: str, kind: str) -> Any | None:
-    for account in _accounts(world):
+def _find_provider(world: World, name: str, kind: str) -> Any | None:
+    for account in world.accounts.values():
         for provider in account.identity_providers.values():
             if provider.type == kind and name in {provider.arn, provider.name, provider.url}:
                 return provider
     return None
 
 
-def _web_identity_token(world: Any, args: list[str]) -> CommandResult:
+def _web_identity_token(world: World, args: list[str]) -> CommandResult:
     provider = _find_provider(world, args[0], "oidc")
     if provider is None:
         return _fail(f"there is no OIDC identity provider {args[0]}")
@@ -90,7 +89,7 @@ def _web_identity_token(world: Any, args: list[str]) -> CommandResult:
     return CommandResult(0, f"{token}\n", "")
 
 
-def _saml_assertion(world: Any, args: list[str]) -> CommandResult:
+def _saml_assertion(world: World, args: list[str]) -> CommandResult:
     provider = _find_provider(world, args[0], "saml")
     if provider is None:
         return _fail(f"there is no SAML identity provider {args[0]}")
@@ -100,7 +99,7 @@ def _saml_assertion(world: Any, args: list[str]) -> CommandResult:
     return CommandResult(0, f"{assertion}\n", "")
 
 
-def _whoami(world: Any, state: ConsoleState, env: dict[str, str]) -> CommandResult:
+def _whoami(world: World, state: ConsoleState, env: dict[str, str]) -> CommandResult:
     profile, _ = selected_profile(state, env, None)
     settings = state.config.get(profile, {})
     has_env_keys = bool(env.get("AWS_ACCESS_KEY_ID") and env.get("AWS_SECRET_ACCESS_KEY"))
