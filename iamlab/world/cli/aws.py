@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from iamlab.world import AwsError
 from iamlab.world.cli import help as help_text
 from iamlab.world.cli.commands import CUSTOM_COMMANDS, Operation, Param, available_services
-from iamlab.world.cli.credentials import resolve
+from iamlab.world.cli.credentials import resolve, selected_profile
 from iamlab.world.cli.errors import (
     EXIT_USAGE,
     NO_REGION,
@@ -85,6 +85,7 @@ class AwsContext:
     mfa_codes: dict[str, str]
 
     def credentials(self) -> Credentials | None:
+        """Return the credentials to sign with (None with --no-sign-request)."""
         if self.options.no_sign_request:
             return None
         return resolve(
@@ -92,21 +93,26 @@ class AwsContext:
         ).credentials
 
     def profile_settings(self) -> dict[str, str]:
-        if self.options.profile is not None:
-            name = self.options.profile
-        else:
-            name = self.env.get("AWS_PROFILE") or self.env.get("AWS_DEFAULT_PROFILE") or "default"
+        """Return what `aws configure set` stored for the profile in force."""
+        name, _ = selected_profile(self.state, self.env, self.options.profile)
         return self.state.config.get(name, {})
 
     def output_format(self) -> str:
-        return (
+        """Return the output format: --output, AWS_DEFAULT_OUTPUT, the profile's, or json."""
+        output = (
             self.options.output
             or self.env.get("AWS_DEFAULT_OUTPUT")
             or self.profile_settings().get("output")
             or "json"
         )
+        if output not in OUTPUT_CHOICES:
+            raise config_error(
+                f"Unknown output type: {output}. Valid choices are json, text and table."
+            )
+        return output
 
     def region(self) -> str | None:
+        """Return the region: --region, AWS_REGION, AWS_DEFAULT_REGION, or the profile's."""
         return (
             self.options.region
             or self.env.get("AWS_REGION")
@@ -117,6 +123,7 @@ class AwsContext:
     def call(
         self, operation: str, service: str, params: dict[str, Any], signed: bool = True
     ) -> dict[str, Any]:
+        """Call the world; turn its AwsError into the CLI's service error."""
         credentials = self.credentials() if signed else None
         try:
             return self.world.call(credentials, service, operation, params)
@@ -124,12 +131,9 @@ class AwsContext:
             raise service_error(error.code, operation, error.message) from None
 
     def render(self, data: Any, title: str) -> str:
+        """Apply --query and print a response in the chosen format."""
         data = normalize(data)
         output = self.output_format()
-        if output not in OUTPUT_CHOICES:
-            raise config_error(
-                f"Unknown output type: {output}. Valid choices are json, text and table."
-            )
         if self.options.query_chains is not None:
             data = search(self.options.query_chains, data)
         return format_output(data, output, title)
@@ -339,6 +343,7 @@ def run_operation(
         raise validation_failed(problems)
     if operation.needs_region and not context.region():
         raise config_error(NO_REGION)
+    context.output_format()  # a bad AWS_DEFAULT_OUTPUT fails before the request, not after
     response = context.call(
         operation.name, operation.service, params, signed=not operation.unsigned
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from iamlab.world import World
 from iamlab.world.cli import Console
 from iamlab.world.cli.output import format_json, format_table, format_text
 from iamlab.world.cli.query import QueryError, parse_query, search
@@ -141,3 +142,15 @@ def test_a_bad_query_on_the_console_exits_252(console: Console) -> None:
         "\nBad value for --query Arn..x: Expecting an identifier, *, [ or { after '.': Parse "
         'error at column 4, for expression:\n"Arn..x"\n     ^\n',
     )
+
+
+def test_an_unknown_output_in_the_environment_fails_before_the_request(
+    console: Console, world: World
+) -> None:
+    console.run("export AWS_DEFAULT_OUTPUT=xml")
+    result = console.run("aws sts get-caller-identity --profile alice")
+    assert (result.exit_code, result.stderr) == (
+        253,
+        "\nUnknown output type: xml. Valid choices are json, text and table.\n",
+    )
+    assert world.events == []
