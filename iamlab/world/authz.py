@@ -223,11 +223,9 @@ def denial_reason(check: Check) -> str:
     policy_type = denied_by.get("policy_type")
     if not policy_type:
         return f"because no identity-based policy allows the {check.action} action"
-    # AWS words an SCP or RCP denial as explicit even when nothing matched (IAM-FACTS 1.4).
-    explicit = denied_by.get("explicit") or policy_type in (
-        "service control policy",
-        "resource control policy",
-    )
+    # AWS words an SCP denial as explicit even when nothing matched (IAM-FACTS 1.4); the
+    # engine says so in message_says_explicit.
+    explicit = denied_by.get("message_says_explicit", denied_by.get("explicit"))
     if explicit:
         return f"with an explicit deny in {_ARTICLES.get(policy_type, 'a ' + policy_type)}"
     return f"because no {policy_type} allows the {check.action} action"

@@ -46,6 +46,7 @@ PROFILE_SETTINGS = (
     "external_id",
     "mfa_serial",
     "duration_seconds",
+    "web_identity_token_file",
 )
 
 
@@ -63,7 +64,7 @@ class ResolvedCredentials:
     """The credentials chosen for one command and where they came from."""
 
     credentials: Credentials
-    method: str  # env | shared-credentials-file | assume-role
+    method: str  # env | shared-credentials-file | assume-role | assume-role-with-web-identity
     profile: str | None
 
 
@@ -126,11 +127,79 @@ def resolve(
         if access_key or secret:
             missing = "AWS_SECRET_ACCESS_KEY" if access_key else "AWS_ACCESS_KEY_ID"
             raise config_error(f"Partial credentials found in env, missing: {missing}")
+    settings = state.config.get(profile, {})
+    if not (settings.get("role_arn") and settings.get("source_profile")):
+        web_identity = _web_identity_settings(settings, env, explicit_profile is None)
+        if web_identity is not None:
+            return _assume_role_with_web_identity(state, world, profile, web_identity)
     if not profile_exists(state, world, profile):
         if chosen_by == "default":
             raise config_error(NO_CREDENTIALS)
         raise config_error(f"The config profile ({profile}) could not be found")
     return _profile_credentials(state, world, profile, mfa_codes, [])
+
+
+def _web_identity_settings(
+    settings: dict[str, str], env: dict[str, str], use_env: bool
+) -> dict[str, str] | None:
+    """Return role_arn, token file and session name for a web identity login, or None.
+
+    As in botocore, AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_SESSION_NAME (the
+    variables EKS and CI systems set) come first, then the profile's own settings.
+    """
+    found: dict[str, str] = {}
+    for key, variable in (
+        ("role_arn", "AWS_ROLE_ARN"),
+        ("web_identity_token_file", "AWS_WEB_IDENTITY_TOKEN_FILE"),
+        ("role_session_name", "AWS_ROLE_SESSION_NAME"),
+    ):
+        value = (env.get(variable) if use_env else None) or settings.get(key)
+        if value:
+            found[key] = value
+    if "role_arn" in found and "web_identity_token_file" in found:
+        return found
+    return None
+
+
+def _assume_role_with_web_identity(
+    state: ConsoleState, world: World, profile: str, web_identity: dict[str, str]
+) -> ResolvedCredentials:
+    token_file = web_identity["web_identity_token_file"]
+    token = state.files.read(token_file)
+    if token is None:
+        raise config_error(
+            f"Unable to read the web identity token file {token_file}: No such file or directory"
+        )
+    token = token.strip()
+    cache_key = f"web-identity:{profile}"
+    key = (*sorted(web_identity.items()), ("token", token))
+    cached = state.role_cache.get(cache_key)
+    if (
+        cached is not None
+        and cached.settings == key
+        and cached.expiration - world.now() > REFRESH_WINDOW
+    ):
+        return ResolvedCredentials(cached.credentials, "assume-role-with-web-identity", profile)
+    params = {
+        "RoleArn": web_identity["role_arn"],
+        "RoleSessionName": web_identity.get("role_session_name")
+        or f"botocore-session-{int(world.now().timestamp())}",
+        "WebIdentityToken": token,
+    }
+    try:
+        response = world.call(None, "sts", "AssumeRoleWithWebIdentity", params)
+    except AwsError as error:
+        raise service_error(error.code, "AssumeRoleWithWebIdentity", error.message) from None
+    credentials = Credentials.from_response(response)
+    state.role_cache[cache_key] = CachedRoleCredentials(credentials, _expiration(response), key)
+    return ResolvedCredentials(credentials, "assume-role-with-web-identity", profile)
+
+
+def _expiration(response: dict[str, Any]) -> datetime:
+    expiration = response["Credentials"]["Expiration"]
+    if isinstance(expiration, str):
+        return datetime.fromisoformat(expiration.replace("Z", "+00:00"))
+    return expiration
 
 
 def _profile_credentials(
@@ -208,8 +277,5 @@ def _assume_role_profile(
     except AwsError as error:
         raise service_error(error.code, "AssumeRole", error.message) from None
     credentials = Credentials.from_response(response)
-    expiration = response["Credentials"]["Expiration"]
-    if isinstance(expiration, str):
-        expiration = datetime.fromisoformat(expiration.replace("Z", "+00:00"))
-    state.role_cache[profile] = CachedRoleCredentials(credentials, expiration, key)
+    state.role_cache[profile] = CachedRoleCredentials(credentials, _expiration(response), key)
     return ResolvedCredentials(credentials, "assume-role", profile)
