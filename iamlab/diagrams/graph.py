@@ -59,6 +59,8 @@ class Diagram:
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
     clusters: dict[str, str] = field(default_factory=dict)
+    # Extra Graphviz graph attributes (layout tuning); constants only, never user text.
+    graph_attributes: dict[str, str] = field(default_factory=dict)
     # The text alternative: one summary sentence and a list of plain statements.
     summary: str = ""
     facts: list[str] = field(default_factory=list)
@@ -165,6 +167,8 @@ def to_dot(diagram: Diagram) -> str:
         'margin="0.12,0.06"];',
         f'  edge [fontname="{FONT}", fontsize="10", fontcolor="#000000"];',
     ]
+    if diagram.graph_attributes:
+        lines.append(f"  graph {_attribute_list(diagram.graph_attributes)};")
 
     def node_line(node: Node, indent: str) -> str:
         attributes = node_attributes(node.kind, frozenset(node.marks))

@@ -11,7 +11,8 @@ every text and attribute value is escaped exactly once, by us.
 from __future__ import annotations
 
 import html
-import xml.etree.ElementTree as ET
+import re
+from xml.parsers import expat
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 
@@ -33,6 +34,7 @@ ALLOWED_ELEMENTS = frozenset(
 # Elements whose whole subtree is dropped; anything else unknown is dropped too, but an
 # `<a>` is unwrapped so the drawing inside a link survives without the link.
 UNWRAPPED_ELEMENTS = frozenset({"a"})
+TEXT_ELEMENTS = frozenset({"text", "tspan"})
 ALLOWED_ATTRIBUTES = frozenset(
     {
         "viewBox",
@@ -68,68 +70,88 @@ ALLOWED_ATTRIBUTES = frozenset(
         "preserveAspectRatio",
     }
 )
-FORBIDDEN_VALUE_PARTS = ("url(", "javascript:", "expression(", "<", ">")
+# A constant pattern (never built from input): values that could load or run something.
+FORBIDDEN_VALUE = re.compile(r"url\(|javascript:|expression\(|[<>]", re.IGNORECASE)
+SPECIAL_CHARACTERS = re.compile(r"[&<>\"']")
 
 
 class SvgError(ValueError):
     """The renderer's output is not SVG we can use."""
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+def _escape(text: str) -> str:
+    """Escape text for XML; most Graphviz values have nothing to escape."""
+    return html.escape(text, quote=True) if SPECIAL_CHARACTERS.search(text) else text
 
 
-def _safe_attributes(element: ET.Element) -> list[tuple[str, str]]:
-    kept = []
-    for name, value in element.attrib.items():
-        if "}" in name:  # namespaced, such as xlink:href or xml:space
-            continue
-        if name not in ALLOWED_ATTRIBUTES:
-            continue
-        if any(part in value.lower() for part in FORBIDDEN_VALUE_PARTS):
-            continue
-        kept.append((name, value))
-    return kept
+class _Sanitizer:
+    """Stream the SVG through expat, writing only what the allow-lists keep."""
 
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        # One entry per open element: was its start tag written (and so its end tag due)?
+        self.open: list[bool] = []
+        self.dropping = 0  # depth inside an element whose whole subtree is dropped
+        self.in_text = 0
+        self.root: str | None = None
 
-def _write(element: ET.Element, out: list[str], depth: int) -> None:
-    name = _local(element.tag)
-    if name in UNWRAPPED_ELEMENTS:
-        for child in element:
-            _write(child, out, depth)
-            if child.tail and child.tail.strip():
-                out.append(html.escape(child.tail))
-        return
-    if name not in ALLOWED_ELEMENTS:
-        return
-    if name == "svg" and depth > 0:
-        return
-    attributes = "".join(
-        f' {attr}="{html.escape(value, quote=True)}"' for attr, value in _safe_attributes(element)
-    )
-    if depth == 0:
-        attributes = f' xmlns="{SVG_NAMESPACE}"' + attributes
-    out.append(f"<{name}{attributes}>")
-    if element.text and name in {"text", "tspan"}:
-        out.append(html.escape(element.text, quote=False))
-    for child in element:
-        _write(child, out, depth + 1)
-        if child.tail and name in {"text", "tspan"}:
-            out.append(html.escape(child.tail, quote=False))
-    out.append(f"</{name}>")
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        if self.root is None:
+            self.root = name
+        if self.dropping:
+            self.dropping += 1
+            return
+        if name in UNWRAPPED_ELEMENTS:
+            self.open.append(False)
+            return
+        if name not in ALLOWED_ELEMENTS or (name == "svg" and self.open):
+            self.dropping = 1
+            return
+        kept = "".join(
+            f' {attr}="{_escape(value)}"'
+            for attr, value in attributes.items()
+            if attr in ALLOWED_ATTRIBUTES and not FORBIDDEN_VALUE.search(value)
+        )
+        if not self.open:
+            kept = f' xmlns="{SVG_NAMESPACE}"' + kept
+        self.out.append(f"<{name}{kept}>")
+        self.open.append(True)
+        if name in TEXT_ELEMENTS:
+            self.in_text += 1
+
+    def end(self, name: str) -> None:
+        if self.dropping:
+            self.dropping -= 1
+            return
+        if self.open.pop():
+            self.out.append(f"</{name}>")
+            if name in TEXT_ELEMENTS:
+                self.in_text -= 1
+
+    def text(self, data: str) -> None:
+        if self.in_text and not self.dropping:
+            self.out.append(_escape(data))
 
 
 def sanitize_svg(svg_source: str) -> str:
     """Rebuild Graphviz's SVG from an allow-list; raise SvgError if it is not SVG."""
+    sanitizer = _Sanitizer()
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartElementHandler = sanitizer.start
+    parser.EndElementHandler = sanitizer.end
+    parser.CharacterDataHandler = sanitizer.text
+    # Graphviz declares the SVG 1.1 DTD; it is never fetched, and entities stay undefined.
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     try:
-        root = ET.fromstring(svg_source)
-    except ET.ParseError as error:
-        raise SvgError(f"the renderer's output is not well-formed SVG ({error})") from None
-    if _local(root.tag) != "svg":
-        raise SvgError(f"the renderer's output starts with <{_local(root.tag)}>, not <svg>")
-    out: list[str] = []
-    _write(root, out, 0)
-    return "".join(out)
+        parser.Parse(svg_source, True)
+    except expat.ExpatError as error:
+        raise SvgError(
+            f"the renderer's output is not well-formed SVG ({expat.ErrorString(error.code)})"
+        ) from None
+    if sanitizer.root != "svg":
+        raise SvgError(f"the renderer's output starts with <{sanitizer.root}>, not <svg>")
+    return "".join(sanitizer.out)
 
 
 def inline_svg(safe_svg: str, element_id: str, title: str, description: str) -> str:

@@ -1,0 +1,301 @@
+"""Benchmark the diagrams: building DOT, the first render through dot, and a cached render.
+
+Run: .venv/bin/python bench/diagrams.py
+
+For the iam-roles world and a generated world of 200 principals (4 accounts of 38 users
+and 12 roles each), it prints, per diagram, the milliseconds to build the diagram (for the
+trust graph this is the engine's simulations), to render it the first time (`dot` run,
+SVG made safe, stored in the cache) and to render it again (a cache hit). Goals from
+issue 6: cached under 2 ms; first render of the iam-roles trust graph under 150 ms.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iamlab.settings")
+
+import django
+
+django.setup()
+
+from django.core.cache import cache  # noqa: E402
+
+from iamlab.diagrams.evaluation import evaluation_flow  # noqa: E402
+from iamlab.diagrams.graph import Diagram, to_dot  # noqa: E402
+from iamlab.diagrams.render import render_svg  # noqa: E402
+from iamlab.diagrams.sessions import session_graph  # noqa: E402
+from iamlab.diagrams.trust import _TrustGraphBuilder  # noqa: E402
+from iamlab.diagrams.worlds import cached_trust_graph  # noqa: E402
+from iamlab.world import AwsError, World  # noqa: E402
+from iamlab.world.credentials import Credentials  # noqa: E402
+from iamlab.world.examples import iam_roles_spec  # noqa: E402
+
+ACCOUNTS = ["111122223333", "222233334444", "333344445555", "444455556666"]
+USERS_PER_ACCOUNT = 38
+ROLES_PER_ACCOUNT = 12
+CACHED_REPEATS = 200
+FIRST_REPEATS = 5
+
+
+def _policy(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def _trust(principal: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return _policy({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole", **extra})
+
+
+def large_spec() -> dict[str, Any]:
+    """Return a world of 200 principals whose trust policies use every pattern we draw."""
+    accounts = []
+    for index, account_id in enumerate(ACCOUNTS):
+        partner = ACCOUNTS[(index + 1) % len(ACCOUNTS)]
+
+        def role_arn(name: str, account: str = account_id) -> str:
+            return f"arn:aws:iam::{account}:role/{name}"
+
+        def user_arn(number: int, account: str = account_id) -> str:
+            return f"arn:aws:iam::{account}:user/user{number:02d}"
+
+        roles = [
+            {
+                "name": f"team-{team}",
+                "trust_policy": _trust({"AWS": [user_arn(team * 6 + k) for k in range(6)]}),
+                "inline_policies": [
+                    {
+                        "name": "Work",
+                        "document": _policy(
+                            {
+                                "Effect": "Allow",
+                                "Action": ["s3:GetObject", "s3:PutObject"],
+                                "Resource": "*",
+                            },
+                            {
+                                "Effect": "Allow",
+                                "Action": "sts:AssumeRole",
+                                "Resource": role_arn("chained"),
+                            },
+                        ),
+                    }
+                ],
+            }
+            for team in range(5)
+        ]
+        roles += [
+            {"name": "readers", "trust_policy": _trust({"AWS": account_id})},
+            {
+                "name": "auditors",
+                "trust_policy": _trust(
+                    {"AWS": account_id},
+                    Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+                ),
+                "managed_policies": ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+            },
+            {
+                "name": "partner",
+                "trust_policy": _trust(
+                    {"AWS": partner}, Condition={"StringEquals": {"sts:ExternalId": "x-" + partner}}
+                ),
+            },
+            {"name": "chained", "trust_policy": _trust({"AWS": role_arn("team-0")})},
+            {
+                "name": "lambda-basic",
+                "trust_policy": _trust({"Service": "lambda.amazonaws.com"}),
+            },
+            {
+                "name": "lambda-admin",
+                "trust_policy": _trust({"Service": "lambda.amazonaws.com"}),
+                "managed_policies": ["arn:aws:iam::aws:policy/AdministratorAccess"],
+            },
+            {
+                "name": "breakglass",
+                "trust_policy": _trust(
+                    {"AWS": user_arn(USERS_PER_ACCOUNT - 1)},
+                    Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+                ),
+                "managed_policies": ["arn:aws:iam::aws:policy/AdministratorAccess"],
+            },
+        ]
+        assert len(roles) == ROLES_PER_ACCOUNT
+        users = []
+        for number in range(USERS_PER_ACCOUNT):
+            groups = ["developers"] if number % 3 else ["developers", "operators"]
+            users.append({"name": f"user{number:02d}", "groups": groups, "access_keys": [{}]})
+        groups = [
+            {
+                "name": "developers",
+                "inline_policies": [
+                    {
+                        "name": "AssumeTeamRoles",
+                        "document": _policy(
+                            {
+                                "Effect": "Allow",
+                                "Action": "sts:AssumeRole",
+                                "Resource": [
+                                    f"arn:aws:iam::{account_id}:role/team-*",
+                                    role_arn("readers"),
+                                    role_arn("auditors"),
+                                    role_arn("partner", partner),
+                                ],
+                            }
+                        ),
+                    }
+                ],
+            },
+            {
+                "name": "operators",
+                "inline_policies": [
+                    {
+                        "name": "PassLambdaRoles",
+                        "document": _policy(
+                            {
+                                "Effect": "Allow",
+                                "Action": "iam:PassRole",
+                                "Resource": f"arn:aws:iam::{account_id}:role/lambda-*",
+                                "Condition": {
+                                    "StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}
+                                },
+                            }
+                        ),
+                    }
+                ],
+            },
+        ]
+        accounts.append({"id": account_id, "users": users, "groups": groups, "roles": roles})
+    return {"start_time": "2026-01-05T09:00:00Z", "accounts": accounts}
+
+
+def iam_roles_story(world: World) -> None:
+    """Play the curriculum's story: a refused write, a role, a write, a function, expiry."""
+    alice = world.credentials_for_user("111122223333", "alice")
+    carol = world.credentials_for_user("111122223333", "carol")
+    bucket = {"Bucket": "example-reports", "Key": "q2.csv", "Body": "quarter,revenue"}
+    attempt(world, alice, "sts", "GetCallerIdentity", {})
+    attempt(world, alice, "s3", "PutObject", bucket)
+    response = attempt(
+        world,
+        alice,
+        "sts",
+        "AssumeRole",
+        {"RoleArn": "arn:aws:iam::111122223333:role/ReportPublisher", "RoleSessionName": "pub"},
+    )
+    if response is not None:
+        publisher = Credentials.from_response(response)
+        attempt(world, publisher, "s3", "PutObject", bucket)
+        world.advance(3601)
+        attempt(world, publisher, "s3", "PutObject", bucket)
+    attempt(world, carol, "lambda", "Invoke", {"FunctionName": "report-builder"})
+
+
+def large_story(world: World, calls: int = 100) -> None:
+    """Fill the event log: users of the first account assume their team role and work."""
+    account = world.accounts[ACCOUNTS[0]]
+    teams = [role for role in account.roles.values() if role.name.startswith("team-")]
+    users = list(account.users.values())
+    for index, user in enumerate(users[: calls // 2]):
+        credentials = world.credentials_for_user(account.account_id, user.name)
+        role = teams[index % len(teams)]
+        response = attempt(
+            world,
+            credentials,
+            "sts",
+            "AssumeRole",
+            {"RoleArn": role.arn, "RoleSessionName": f"s{index}"},
+        )
+        session = Credentials.from_response(response) if response is not None else credentials
+        attempt(world, session, "sts", "GetCallerIdentity", {})
+    world.advance(1800)
+
+
+def attempt(
+    world: World, credentials: Credentials | None, service: str, operation: str, params: dict
+) -> dict[str, Any] | None:
+    """Make a call; a refusal is part of the story."""
+    try:
+        return world.call(credentials, service, operation, params)
+    except AwsError:
+        return None
+
+
+def timed(action: Callable[[], object], repeats: int) -> float:
+    """Return the median milliseconds of `repeats` runs."""
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def measure(label: str, build: Callable[[], Diagram]) -> None:
+    """Print build, first-render and cached-render times of one diagram."""
+    build_ms = timed(build, FIRST_REPEATS)
+    diagram = build()
+    dot = to_dot(diagram)
+
+    def first() -> None:
+        cache.clear()
+        assert render_svg(dot).svg is not None
+
+    first_ms = timed(first, FIRST_REPEATS)
+    render_svg(dot)
+    cached_ms = timed(lambda: render_svg(dot), CACHED_REPEATS)
+    print(
+        f"{label:<42} {len(diagram.nodes):>5} {len(diagram.edges):>5} {len(dot) / 1024:>7.1f} "
+        f"{build_ms:>9.1f} {first_ms:>9.1f} {build_ms + first_ms:>10.1f} {cached_ms:>8.3f}"
+    )
+
+
+def main() -> None:
+    print(
+        f"{'diagram':<42} {'nodes':>5} {'edges':>5} {'DOT KiB':>7} {'build ms':>9} "
+        f"{'dot ms':>9} {'first ms':>10} {'cached':>8}"
+    )
+    worlds = (
+        ("iam-roles", iam_roles_spec(), iam_roles_story),
+        ("200 principals", large_spec(), large_story),
+    )
+    for name, spec, story in worlds:
+        world = World.from_spec(spec)
+        builder = _TrustGraphBuilder(world)
+        builder.build()
+        principals = sum(len(a.users) + len(a.roles) for a in world.accounts.values())
+        print(
+            f"-- {name}: {principals} users and roles; trust graph asks the engine "
+            f"{builder.simulations} questions"
+        )
+        measure(f"{name}: trust graph", lambda world=world: _TrustGraphBuilder(world).build())
+        cached_trust_graph(world)
+        render_svg(to_dot(cached_trust_graph(world)))
+        repeat_ms = timed(
+            lambda world=world: render_svg(to_dot(cached_trust_graph(world))), CACHED_REPEATS // 4
+        )
+        print(
+            f"{name}: trust graph, repeat view (spec hash, cached graph, DOT, cached SVG): "
+            f"{repeat_ms:.2f} ms"
+        )
+        story(world)
+        measure(
+            f"{name}: session graph ({len(world.events)} calls)",
+            lambda world=world: session_graph(world),
+        )
+        principal = next(iter(next(iter(world.accounts.values())).users.values())).arn
+        role = next(iter(next(iter(world.accounts.values())).roles.values())).arn
+        measure(
+            f"{name}: evaluation flow (AssumeRole)",
+            lambda world=world, p=principal, r=role: evaluation_flow(
+                world.simulate(p, "sts:AssumeRole", r)
+            ),
+        )
+
+
+if __name__ == "__main__":
+    main()
