@@ -296,6 +296,7 @@ class ConditionClause:
     qualifier: str | None  # "ForAllValues" | "ForAnyValue" | None
     if_exists: bool
     comparands: tuple[object, ...]  # prepared policy values; a Template where variables remain
+    static: bool  # no Template among the comparands: nothing to resolve per request
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,6 +440,7 @@ def parse_condition_block(
                     qualifier=qualifier,
                     if_exists=if_exists,
                     comparands=tuple(comparands),
+                    static=not any(isinstance(c, Template) for c in comparands),
                 )
             )
     return clauses
@@ -481,27 +483,27 @@ def evaluate_clause(clause: ConditionClause, context: Context) -> ClauseResult:
             matched = clause.if_exists or spec.negated
         return ClauseResult(clause, matched, request_values)
     assert values is not None
-    comparands = _resolved_comparands(clause, context)
-
-    def hits(request_text: str) -> bool:
-        converted = spec.convert(request_text)
-        if converted is None:
-            return False
-        return any(spec.test(comparand, converted) for comparand in comparands)
-
+    comparands = clause.comparands if clause.static else _resolved_comparands(clause, context)
+    convert, test = spec.convert, spec.test
+    # For each request value: does any policy value match it? (OR across policy values)
+    hits = []
+    for value in values:
+        converted = convert(value)
+        hit = False
+        if converted is not None:
+            for comparand in comparands:
+                if test(comparand, converted):
+                    hit = True
+                    break
+        hits.append(hit)
     if clause.qualifier == "ForAllValues":
-        if spec.negated:
-            matched = all(not hits(value) for value in values)
-        else:
-            matched = all(hits(value) for value in values)
+        # Every request value must satisfy the operator; for a negated one, match no policy value.
+        matched = not any(hits) if spec.negated else all(hits)
     elif clause.qualifier == "ForAnyValue":
-        if spec.negated:
-            matched = any(not hits(value) for value in values)
-        else:
-            matched = any(hits(value) for value in values)
+        # Some request value must satisfy the operator; for a negated one, miss every policy value.
+        matched = not all(hits) if spec.negated else any(hits)
     else:
         # Without a set qualifier a multivalued key matches when any of its values does; a
         # negated operator matches when none does (documented choice, docs/engine.md).
-        any_hit = any(hits(value) for value in values)
-        matched = not any_hit if spec.negated else any_hit
+        matched = not any(hits) if spec.negated else any(hits)
     return ClauseResult(clause, matched, request_values)

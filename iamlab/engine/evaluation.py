@@ -8,6 +8,7 @@ session policy, with the same-account rules of IAM-FACTS 1.2 and the cross-accou
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from iamlab.engine.conditions import ClauseResult, evaluate_clause
@@ -16,7 +17,6 @@ from iamlab.engine.policy_types import PolicyType
 from iamlab.engine.principals import (
     NAMED_ACCOUNT,
     NAMED_ROLE,
-    Caller,
     match_principal,
     not_principal_excludes,
 )
@@ -70,55 +70,71 @@ def effective_context(simulation: Simulation) -> dict[str, list[str]]:
     return context
 
 
-@dataclass(slots=True)
-class ElementResult:
-    """Whether one element (Action, Resource, Principal) matched, and by which value."""
-
-    element: str
-    matched: bool
-    matched_by: str | None
-
-    def as_dict(self) -> dict[str, object]:
-        """Return the explanation record."""
-        return {"element": self.element, "matched": self.matched, "matched_by": self.matched_by}
-
-
-@dataclass(slots=True)
 class StatementResult:
-    """How one statement fared against the request."""
+    """How one statement fared against the request.
 
-    statement: Statement
-    path: str
-    policy_type: PolicyType
-    action: ElementResult
-    resource: ElementResult | None
-    principal: ElementResult | None
-    named_as: str | None  # how a Principal element named the caller (principals.NAMED_*)
-    conditions: list[ClauseResult]
-    matched: bool
+    A plain slotted class built positionally: the engine makes one per statement per request,
+    so its construction cost matters for throughput (bench/engine.py).
+    """
+
+    __slots__ = (
+        "action_by",
+        "action_matched",
+        "conditions",
+        "matched",
+        "named_as",
+        "placed",
+        "principal_by",
+        "principal_matched",
+        "resource_by",
+        "resource_matched",
+        "statement",
+    )
+
+    def __init__(
+        self,
+        statement: Statement,
+        placed: PlacedPolicy,
+        action_matched: bool,
+        action_by: str | None,
+        resource_matched: bool | None,
+        resource_by: str | None,
+        principal_matched: bool | None,
+        principal_by: str | None,
+        named_as: str | None,
+        conditions: list[ClauseResult],
+        matched: bool,
+    ) -> None:
+        self.statement = statement
+        self.placed = placed
+        self.action_matched = action_matched
+        self.action_by = action_by
+        self.resource_matched = resource_matched  # None: the statement has no Resource element
+        self.resource_by = resource_by
+        self.principal_matched = principal_matched  # None: no Principal or NotPrincipal
+        self.principal_by = principal_by
+        self.named_as = named_as  # how a Principal element named the caller (principals.NAMED_*)
+        self.conditions = conditions
+        self.matched = matched
 
     @property
     def effect(self) -> str:
         """Return Allow or Deny."""
         return self.statement.effect
 
+    @property
+    def policy_type(self) -> PolicyType:
+        """Return the type of the policy holding the statement."""
+        return self.placed.policy.policy_type
 
-def _match_action(statement: Statement, action: str) -> ElementResult:
-    matched_by = next((text for text, pattern in statement.actions if pattern.match(action)), None)
-    hit = matched_by is not None
-    return ElementResult(
-        statement.action_element,
-        hit if statement.action_element == "Action" else not hit,
-        matched_by,
-    )
+    @property
+    def path(self) -> str:
+        """Return the statement's JSON path in the simulation document."""
+        return f"{self.placed.path}.{self.statement.path}"
 
 
-def _match_resource(
-    statement: Statement, resource: str, context: dict[str, list[str]]
-) -> ElementResult | None:
-    if statement.resource_element is None:
-        return None
-    matched_by = None
+def _resource_hit(statement: Statement, resource: str, context: dict[str, list[str]]) -> str | None:
+    """Return the Resource/NotResource value that matches the resource, or None."""
     for candidate in statement.resources:
         pattern = candidate.pattern
         if pattern is None:
@@ -128,30 +144,8 @@ def _match_resource(
                 continue  # an unresolved variable matches no resource (IAM-FACTS 2.3)
             pattern = compile_segments(segments)
         if pattern.match(resource):
-            matched_by = candidate.text
-            break
-    hit = matched_by is not None
-    element = statement.resource_element
-    return ElementResult(element, hit if element == "Resource" else not hit, matched_by)
-
-
-def _match_principal(
-    statement: Statement, caller: Caller, has_boundary: bool
-) -> tuple[ElementResult | None, str | None]:
-    if statement.principal_element is None:
-        return None, None
-    if statement.principal_element == "Principal":
-        found = match_principal(statement.principals, caller)
-        if found is None:
-            return ElementResult("Principal", False, None), None
-        named_as, value = found
-        return ElementResult("Principal", True, value), named_as
-    if has_boundary:
-        # AWS documents that a Deny with NotPrincipal always denies an IAM principal that has a
-        # permissions boundary attached, whatever NotPrincipal lists.
-        return ElementResult("NotPrincipal", True, None), None
-    exempt_by = not_principal_excludes(statement.principals, caller)
-    return ElementResult("NotPrincipal", exempt_by is None, exempt_by), None
+            return candidate.text
+    return None
 
 
 def evaluate_statement(
@@ -162,44 +156,73 @@ def evaluate_statement(
     has_boundary: bool,
 ) -> StatementResult:
     """Match one statement against the request; every element is evaluated for the explanation."""
-    action = _match_action(statement, simulation.action)
-    resource = _match_resource(statement, simulation.resource, context)
-    principal, named_as = _match_principal(statement, simulation.caller, has_boundary)
+    action_by = None
+    action = simulation.action_lower
+    for text, pattern in statement.actions:
+        if pattern.match(action):
+            action_by = text
+            break
+    action_matched = (action_by is not None) == statement.positive_action
+
+    resource_matched = resource_by = None
+    if statement.resource_element is not None:
+        resource_by = _resource_hit(statement, simulation.resource, context)
+        resource_matched = (resource_by is not None) == statement.positive_resource
+
+    principal_matched = principal_by = named_as = None
+    if statement.principal_element == "Principal":
+        found = match_principal(statement.principals, simulation.caller)
+        principal_matched = found is not None
+        if found is not None:
+            named_as, principal_by = found
+    elif statement.principal_element == "NotPrincipal":
+        if has_boundary:
+            # AWS documents that a Deny with NotPrincipal always denies an IAM principal that
+            # has a permissions boundary attached, whatever NotPrincipal lists.
+            principal_matched = True
+        else:
+            principal_by = not_principal_excludes(statement.principals, simulation.caller)
+            principal_matched = principal_by is None
+
     conditions = [evaluate_clause(clause, context) for clause in statement.conditions]
-    matched = (
-        action.matched
-        and (resource is None or resource.matched)
-        and (principal is None or principal.matched)
-        and all(result.matched for result in conditions)
-    )
+    matched = action_matched and resource_matched is not False and principal_matched is not False
+    if matched:
+        for result in conditions:
+            if not result.matched:
+                matched = False
+                break
     return StatementResult(
-        statement=statement,
-        path=f"{placed.path}.{statement.path}",
-        policy_type=placed.policy.policy_type,
-        action=action,
-        resource=resource,
-        principal=principal,
-        named_as=named_as,
-        conditions=conditions,
-        matched=matched,
+        statement,
+        placed,
+        action_matched,
+        action_by,
+        resource_matched,
+        resource_by,
+        principal_matched,
+        principal_by,
+        named_as,
+        conditions,
+        matched,
     )
 
 
 @dataclass(slots=True)
 class PolicyResult:
-    """The statements of one policy, evaluated."""
+    """The statements of one policy, evaluated, with its matching Allow and Deny statements."""
 
     placed: PlacedPolicy
     applies: bool
     statements: list[StatementResult]
+    allow_statements: list[StatementResult]
+    deny_statements: list[StatementResult]
 
     def allows(self) -> list[StatementResult]:
         """Return the matching Allow statements."""
-        return [s for s in self.statements if s.matched and s.effect == "Allow"]
+        return self.allow_statements
 
     def denies(self) -> list[StatementResult]:
         """Return the matching Deny statements."""
-        return [s for s in self.statements if s.matched and s.effect == "Deny"]
+        return self.deny_statements
 
 
 @dataclass(slots=True)
@@ -219,17 +242,23 @@ class Evaluation:
 
 
 def _evaluate_policies(
-    placed_policies: list[PlacedPolicy], applies: bool, evaluation: Evaluation, has_boundary: bool
+    placed_policies: Iterable[PlacedPolicy],
+    applies: bool,
+    evaluation: Evaluation,
+    has_boundary: bool,
 ) -> list[PolicyResult]:
     results = []
+    simulation, context = evaluation.simulation, evaluation.context
     for placed in placed_policies:
-        statements = [
-            evaluate_statement(s, placed, evaluation.simulation, evaluation.context, has_boundary)
-            for s in placed.policy.statements
-        ]
-        result = PolicyResult(placed, applies, statements)
-        evaluation.policies.append(result)
-        results.append(result)
+        statements, allows, denies = [], [], []
+        for statement in placed.policy.statements:
+            result = evaluate_statement(statement, placed, simulation, context, has_boundary)
+            statements.append(result)
+            if result.matched:
+                (allows if statement.effect == "Allow" else denies).append(result)
+        policy_result = PolicyResult(placed, applies, statements, allows, denies)
+        evaluation.policies.append(policy_result)
+        results.append(policy_result)
     return results
 
 

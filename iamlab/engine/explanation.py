@@ -19,6 +19,12 @@ STEP_ORDER = (
 )
 
 
+def _element(element: str | None, matched: bool | None, matched_by: str | None) -> dict | None:
+    if element is None:
+        return None
+    return {"element": element, "matched": matched, "matched_by": matched_by}
+
+
 def _statement_record(result: StatementResult) -> dict[str, object]:
     statement = result.statement
     return {
@@ -26,14 +32,19 @@ def _statement_record(result: StatementResult) -> dict[str, object]:
         "sid": statement.sid,
         "effect": statement.effect,
         "matched": result.matched,
-        "action": result.action.as_dict(),
-        "resource": result.resource.as_dict() if result.resource else None,
-        "principal": result.principal.as_dict() if result.principal else None,
+        "action": _element(statement.action_element, result.action_matched, result.action_by),
+        "resource": _element(
+            statement.resource_element, result.resource_matched, result.resource_by
+        ),
+        "principal": _element(
+            statement.principal_element, result.principal_matched, result.principal_by
+        ),
         "conditions": [clause.as_dict() for clause in result.conditions],
     }
 
 
-def _present(evaluation: Evaluation, step: str) -> bool:
+def _presence(evaluation: Evaluation) -> dict[str, bool]:
+    """Say, per step, whether any policy of its type was supplied."""
     simulation = evaluation.simulation
     return {
         "deny_evaluation": True,
@@ -46,7 +57,7 @@ def _present(evaluation: Evaluation, step: str) -> bool:
         "identity_policy": bool(simulation.identity_policies),
         "permission_boundary": simulation.permission_boundary is not None,
         "session_policy": simulation.session_policy_supplied,
-    }[step]
+    }
 
 
 def _note(evaluation: Evaluation, step: str, result: str) -> str:
@@ -143,6 +154,7 @@ def build_explanation(evaluation: Evaluation) -> dict[str, object]:
     simulation = evaluation.simulation
     resource_step = "trust_policy" if simulation.trust_mode else "resource_policy"
     steps = []
+    presence = _presence(evaluation)
     for step, policy_type in STEP_ORDER:
         if step in {"resource_policy", "trust_policy"} and step != resource_step:
             continue
@@ -154,7 +166,7 @@ def build_explanation(evaluation: Evaluation) -> dict[str, object]:
             {
                 "step": step,
                 "policy_type": AWS_WORDING[policy_type] if policy_type else None,
-                "present": _present(evaluation, step),
+                "present": presence[step],
                 "result": result,
                 "note": _note(evaluation, step, result),
             }

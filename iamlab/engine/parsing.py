@@ -40,7 +40,7 @@ STATEMENT_ELEMENTS = (
 )
 PRINCIPAL_KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
 MAX_DEPTH = 16
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 _BAD_CHARACTER = re.compile(r"[^\t\n\r\x20-\xff]")
 _SID = re.compile(r"[A-Za-z0-9]*")
 _ACTION = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9*?_.-]+")
@@ -70,6 +70,16 @@ class Statement:
     principal_element: str | None
     principals: tuple[PrincipalEntry, ...]
     conditions: tuple[ConditionClause, ...]
+
+    @property
+    def positive_action(self) -> bool:
+        """Say whether the statement lists actions it covers (Action) or excludes (NotAction)."""
+        return self.action_element == "Action"
+
+    @property
+    def positive_resource(self) -> bool:
+        """Say whether the statement lists resources it covers (Resource) or excludes."""
+        return self.resource_element == "Resource"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +130,7 @@ def _locate_bad_value(value: object, path: str, depth: int = 0) -> None:
 def policy_text(document: object, path: str) -> str:
     """Return the compact JSON text of a document, checking characters and nesting."""
     try:
-        text = _ENCODER.encode(document)
+        text = ENCODER.encode(document)
     except (TypeError, ValueError, RecursionError):
         _locate_bad_value(document, path)
         raise EngineInputError(path, "The document is not valid JSON data.") from None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
 from iamlab.engine.arns import is_account_id, parse_arn
 from iamlab.engine.errors import INVALID_SIMULATION, EngineInputError, describe_type, join_path
-from iamlab.engine.parsing import Policy, compile_policy
+from iamlab.engine.parsing import ENCODER, Policy, compile_policy
 from iamlab.engine.policy_types import PolicyType
 from iamlab.engine.principals import Caller, classify_caller
 
@@ -25,6 +27,7 @@ DOCUMENT_KEYS = (
 ANNOTATION_KEYS = frozenset(
     {"id", "name", "description", "comment", "note", "source", "expected", "expect"}
 )
+POLICY_FIELDS = DOCUMENT_KEYS[1:]
 REQUEST_KEYS = ("principal", "action", "resource", "resource_account", "context")
 TRUST_ACTIONS = frozenset(
     {
@@ -61,19 +64,20 @@ class Simulation:
 
     principal: str
     action: str
+    action_lower: str  # actions match case-insensitively: lower-cased once per request
     resource: str
     context: dict[str, list[str]]  # lower-cased keys
     caller: Caller
     principal_account: str | None
     resource_account: str | None
     trust_mode: bool
-    identity_policies: list[PlacedPolicy] = field(default_factory=list)
+    identity_policies: tuple[PlacedPolicy, ...] = ()
     resource_policy: PlacedPolicy | None = None
     permission_boundary: PlacedPolicy | None = None
-    session_policies: list[PlacedPolicy] = field(default_factory=list)
+    session_policies: tuple[PlacedPolicy, ...] = ()
     session_policy_supplied: bool = False
-    scps: list[list[PlacedPolicy]] = field(default_factory=list)
-    rcps: list[list[PlacedPolicy]] = field(default_factory=list)
+    scps: tuple[tuple[PlacedPolicy, ...], ...] = ()
+    rcps: tuple[tuple[PlacedPolicy, ...], ...] = ()
     endpoint_policy: PlacedPolicy | None = None
 
 
@@ -164,7 +168,7 @@ def _optional_policy(
 
 def _levels(
     document: dict[str, object], key: str, policy_type: PolicyType
-) -> list[list[PlacedPolicy]]:
+) -> tuple[tuple[PlacedPolicy, ...], ...]:
     raw = document.get(key)
     if raw is None:
         return []
@@ -176,7 +180,7 @@ def _levels(
             key,
             f"{key} has {len(raw)} levels; an organization has at most {MAX_LEVELS} (root, five OUs, account).",
         )
-    levels: list[list[PlacedPolicy]] = []
+    levels: list[tuple[PlacedPolicy, ...]] = []
     for level_index, level in enumerate(raw):
         level_path = f"{key}[{level_index}]"
         if not isinstance(level, list):
@@ -193,16 +197,16 @@ def _levels(
                 f"At most {MAX_POLICIES_PER_LEVEL} policies can be attached to one level.",
             )
         levels.append(
-            [
+            tuple(
                 PlacedPolicy(
                     f"{level_path}[{i}]",
                     compile_policy(p, policy_type, f"{level_path}[{i}]"),
                     level_index,
                 )
                 for i, p in enumerate(level)
-            ]
+            )
         )
-    return levels
+    return tuple(levels)
 
 
 def read_simulation(document: object) -> Simulation:
@@ -281,6 +285,7 @@ def read_simulation(document: object) -> Simulation:
     simulation = Simulation(
         principal=principal,
         action=action,
+        action_lower=action.lower(),
         resource=resource,
         context=context,
         caller=caller,
@@ -289,6 +294,36 @@ def read_simulation(document: object) -> Simulation:
         trust_mode=trust_mode,
     )
 
+    policies = policy_set_for(document, trust_mode)
+    simulation.identity_policies = policies.identity_policies
+    simulation.resource_policy = policies.resource_policy
+    simulation.permission_boundary = policies.permission_boundary
+    simulation.session_policies = policies.session_policies
+    simulation.session_policy_supplied = policies.session_policy_supplied
+    simulation.scps = policies.scps
+    simulation.rcps = policies.rcps
+    simulation.endpoint_policy = policies.endpoint_policy
+    return simulation
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySet:
+    """The compiled policies of a simulation document (immutable, so it can be cached)."""
+
+    identity_policies: tuple[PlacedPolicy, ...]
+    resource_policy: PlacedPolicy | None
+    permission_boundary: PlacedPolicy | None
+    session_policies: tuple[PlacedPolicy, ...]
+    session_policy_supplied: bool
+    scps: tuple[tuple[PlacedPolicy, ...], ...]
+    rcps: tuple[tuple[PlacedPolicy, ...], ...]
+    endpoint_policy: PlacedPolicy | None
+
+
+def compile_policy_set(document: dict[str, object], trust_mode: bool) -> PolicySet:
+    """Validate and compile every policy of a simulation document."""
+    identity_policies: tuple[PlacedPolicy, ...] = ()
+    session_policies: tuple[PlacedPolicy, ...] = ()
     raw_identity = document.get("identity_policies")
     if raw_identity is not None:
         if not isinstance(raw_identity, list):
@@ -301,17 +336,17 @@ def read_simulation(document: object) -> Simulation:
                 "identity_policies",
                 f"identity_policies may hold at most {MAX_IDENTITY_POLICIES} policies.",
             )
-        simulation.identity_policies = [
+        identity_policies = tuple(
             PlacedPolicy(
                 f"identity_policies[{i}]",
                 compile_policy(p, PolicyType.IDENTITY, f"identity_policies[{i}]"),
             )
             for i, p in enumerate(raw_identity)
-        ]
-    simulation.resource_policy = _optional_policy(
+        )
+    resource_policy = _optional_policy(
         document, "resource_policy", PolicyType.TRUST if trust_mode else PolicyType.RESOURCE
     )
-    simulation.permission_boundary = _optional_policy(
+    permission_boundary = _optional_policy(
         document, "permission_boundary", PolicyType.PERMISSION_BOUNDARY
     )
     raw_session = document.get("session_policy")
@@ -321,22 +356,56 @@ def read_simulation(document: object) -> Simulation:
                 "session_policy",
                 f"session_policy as a list must hold 1 to {MAX_SESSION_POLICIES} policies (one inline plus up to ten managed).",
             )
-        simulation.session_policies = [
+        session_policies = tuple(
             PlacedPolicy(
                 f"session_policy[{i}]",
                 compile_policy(p, PolicyType.SESSION, f"session_policy[{i}]"),
             )
             for i, p in enumerate(raw_session)
-        ]
-        simulation.session_policy_supplied = True
+        )
     elif raw_session is not None:
-        simulation.session_policies = [
+        session_policies = (
             PlacedPolicy(
                 "session_policy", compile_policy(raw_session, PolicyType.SESSION, "session_policy")
-            )
-        ]
-        simulation.session_policy_supplied = True
-    simulation.scps = _levels(document, "scps", PolicyType.SCP)
-    simulation.rcps = _levels(document, "rcps", PolicyType.RCP)
-    simulation.endpoint_policy = _optional_policy(document, "endpoint_policy", PolicyType.ENDPOINT)
-    return simulation
+            ),
+        )
+    scps = _levels(document, "scps", PolicyType.SCP)
+    rcps = _levels(document, "rcps", PolicyType.RCP)
+    endpoint_policy = _optional_policy(document, "endpoint_policy", PolicyType.ENDPOINT)
+    return PolicySet(
+        identity_policies=identity_policies,
+        resource_policy=resource_policy,
+        permission_boundary=permission_boundary,
+        session_policies=session_policies,
+        session_policy_supplied=raw_session is not None,
+        scps=scps,
+        rcps=rcps,
+        endpoint_policy=endpoint_policy,
+    )
+
+
+@lru_cache(maxsize=512)
+def _cached_policy_set(text: str, trust_mode: bool) -> PolicySet | EngineInputError:
+    """Compile the policies part of a document from its JSON text, once per distinct text.
+
+    The world asks about many requests under the same few policy sets; keying on the whole
+    policies part costs one JSON encoding per request instead of one per policy.
+    """
+    try:
+        return compile_policy_set(json.loads(text), trust_mode)
+    except EngineInputError as problem:
+        return problem
+
+
+def policy_set_for(document: dict[str, object], trust_mode: bool) -> PolicySet:
+    """Return the compiled policies of a document, from the cache when possible."""
+    part = {key: document[key] for key in POLICY_FIELDS if document.get(key) is not None}
+    try:
+        text = ENCODER.encode(part)
+    except (TypeError, ValueError, RecursionError):
+        # Not plain JSON data: compile directly, which reports where the problem is.
+        return compile_policy_set(document, trust_mode)
+    result = _cached_policy_set(text, trust_mode)
+    if isinstance(result, EngineInputError):
+        raise EngineInputError(result.path, result.message, result.code)
+    return result
