@@ -15,12 +15,9 @@ def _digest(*parts: str) -> bytes:
 
 
 def _encode(digest: bytes, alphabet: str, length: int) -> str:
-    number = int.from_bytes(digest, "big")
-    chars = []
-    for _ in range(length):
-        number, index = divmod(number, len(alphabet))
-        chars.append(alphabet[index])
-    return "".join(chars)
+    # Both alphabets have a power-of-two size, so masking a byte picks evenly from them.
+    mask = len(alphabet) - 1
+    return "".join(alphabet[byte & mask] for byte in digest[:length])
 
 
 def unique_id(prefix: str, *parts: str) -> str:

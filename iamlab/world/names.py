@@ -85,4 +85,4 @@ def check_tags(tags: dict[object, object]) -> list[tuple[str, str]]:
 def policy_size(document: object) -> int:
     """Count a policy's characters the way IAM's quotas do: white space not counted."""
     text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
-    return sum(1 for char in text if not char.isspace())
+    return len("".join(text.split()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from iamlab.world.authz import (
 from iamlab.world.callers import ANONYMOUS, Caller, resolve_caller
 from iamlab.world.clock import Clock
 from iamlab.world.credentials import Credentials
-from iamlab.world.errors import AwsError
+from iamlab.world.errors import AwsError, Problem, WorldSpecError
 from iamlab.world.events import Check, Event, EventCaller
 from iamlab.world.model import (
     AccessKey,
@@ -122,7 +123,7 @@ class World:
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> World:
         """Build a world from a spec; raise WorldSpecError listing every problem."""
-        return cls(read_spec(copy.deepcopy(spec)))
+        return cls(read_spec(_plain_json_copy(spec)))
 
     def to_spec(self) -> dict[str, Any]:
         """Return a spec that builds this world as it is now (not its sessions or log)."""
@@ -444,6 +445,22 @@ class World:
         if len(parts) == 6 and parts[4]:
             return parts[4], None
         return None, None
+
+
+def _plain_json_copy(spec: object) -> object:
+    """Copy the spec (the world keeps no reference to the caller's objects); JSON only."""
+    try:
+        return json.loads(json.dumps(spec, allow_nan=False))
+    except (TypeError, ValueError) as error:
+        raise WorldSpecError(
+            [
+                Problem(
+                    "", f"The spec must be plain JSON (objects, lists, strings, numbers): {error}."
+                )
+            ]
+        ) from error
+    except RecursionError as error:
+        raise WorldSpecError([Problem("", "The spec is nested too deeply.")]) from error
 
 
 def _split_iam_arn(arn: str, kind: str) -> tuple[str | None, str]:

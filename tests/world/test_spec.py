@@ -438,3 +438,11 @@ def test_organization_levels_and_default_full_aws_access() -> None:
     assert [policy.name for policy in levels[0].scps] == ["FullAWSAccess"]
     assert [policy.name for policy in levels[1].scps] == ["DenyS3Delete"]
     assert len(world.scps_for("111122223333")) == 2
+
+
+def test_a_spec_must_be_plain_json() -> None:
+    spec = minimal()
+    spec["accounts"][0]["alias"] = {"not", "json"}
+    [problem] = problems_of(spec)
+    assert problem.path == ""
+    assert problem.message.startswith("The spec must be plain JSON")

@@ -8,7 +8,6 @@ from iamlab.world.cli import help as help_text
 from iamlab.world.cli.aws import AwsContext
 from iamlab.world.cli.credentials import (
     PROFILE_SETTINGS,
-    CachedRoleCredentials,
     resolve,
     selected_profile,
     user_profiles,
@@ -188,13 +187,8 @@ def _export(context: AwsContext, args: list[str]) -> CommandResult:
         context.state, context.world, context.env, context.options.profile, context.mfa_codes
     )
     credentials = resolved.credentials
-    expiration = None
-    cached: CachedRoleCredentials | None = (
-        context.state.role_cache.get(resolved.profile) if resolved.profile else None
-    )
-    if resolved.method == "assume-role" and cached is not None:
-        expiration = cached.expiration.isoformat()
-    elif resolved.method == "env":
+    expiration = resolved.expiration.isoformat() if resolved.expiration else None
+    if resolved.method == "env":
         expiration = context.env.get("AWS_CREDENTIAL_EXPIRATION") or None
     if output_format == "process":
         document: dict[str, object] = {

@@ -66,6 +66,7 @@ class ResolvedCredentials:
     credentials: Credentials
     method: str  # env | shared-credentials-file | assume-role | assume-role-with-web-identity
     profile: str | None
+    expiration: datetime | None = None  # known for credentials a role profile obtained
 
 
 class MfaCodeNeeded(Exception):
@@ -129,7 +130,7 @@ def resolve(
             raise config_error(f"Partial credentials found in env, missing: {missing}")
     settings = state.config.get(profile, {})
     if not (settings.get("role_arn") and settings.get("source_profile")):
-        web_identity = _web_identity_settings(settings, env, explicit_profile is None)
+        web_identity = web_identity_settings(settings, env, explicit_profile is None)
         if web_identity is not None:
             return _assume_role_with_web_identity(state, world, profile, web_identity)
     if not profile_exists(state, world, profile):
@@ -139,7 +140,7 @@ def resolve(
     return _profile_credentials(state, world, profile, mfa_codes, [])
 
 
-def _web_identity_settings(
+def web_identity_settings(
     settings: dict[str, str], env: dict[str, str], use_env: bool
 ) -> dict[str, str] | None:
     """Return role_arn, token file and session name for a web identity login, or None.
@@ -179,7 +180,9 @@ def _assume_role_with_web_identity(
         and cached.settings == key
         and cached.expiration - world.now() > REFRESH_WINDOW
     ):
-        return ResolvedCredentials(cached.credentials, "assume-role-with-web-identity", profile)
+        return ResolvedCredentials(
+            cached.credentials, "assume-role-with-web-identity", profile, cached.expiration
+        )
     params = {
         "RoleArn": web_identity["role_arn"],
         "RoleSessionName": web_identity.get("role_session_name")
@@ -239,7 +242,7 @@ def _assume_role_profile(
         and cached.settings == key
         and cached.expiration - world.now() > REFRESH_WINDOW
     ):
-        return ResolvedCredentials(cached.credentials, "assume-role", profile)
+        return ResolvedCredentials(cached.credentials, "assume-role", profile, cached.expiration)
     source = settings["source_profile"]
     if not profile_exists(state, world, source):
         raise config_error(
@@ -277,5 +280,6 @@ def _assume_role_profile(
     except AwsError as error:
         raise service_error(error.code, "AssumeRole", error.message) from None
     credentials = Credentials.from_response(response)
-    state.role_cache[profile] = CachedRoleCredentials(credentials, _expiration(response), key)
-    return ResolvedCredentials(credentials, "assume-role", profile)
+    expiration = _expiration(response)
+    state.role_cache[profile] = CachedRoleCredentials(credentials, expiration, key)
+    return ResolvedCredentials(credentials, "assume-role", profile, expiration)

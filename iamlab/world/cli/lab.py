@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from iamlab.world.cli.credentials import REFRESH_WINDOW, resolve, selected_profile
+from iamlab.world.cli.credentials import (
+    REFRESH_WINDOW,
+    resolve,
+    selected_profile,
+    web_identity_settings,
+)
 from iamlab.world.cli.errors import CliError
 from iamlab.world.cli.result import CommandResult
 
@@ -117,6 +122,22 @@ def _whoami(world: World, state: ConsoleState, env: dict[str, str]) -> CommandRe
             0,
             f"the role profile {profile}: the next aws command assumes {settings['role_arn']} "
             f"with the credentials of the profile {settings['source_profile']}\n",
+            "",
+        )
+    web_identity = None if has_env_keys else web_identity_settings(settings, env, True)
+    if web_identity is not None:
+        cached = state.role_cache.get(f"web-identity:{profile}")
+        if cached is not None and cached.expiration - world.now() > REFRESH_WINDOW:
+            return CommandResult(
+                0,
+                f"{cached.credentials.access_key_id}: temporary credentials from "
+                f"AssumeRoleWithWebIdentity, cached until {cached.expiration.isoformat()}\n",
+                "",
+            )
+        return CommandResult(
+            0,
+            f"web identity: the next aws command assumes {web_identity['role_arn']} with the "
+            f"token in {web_identity['web_identity_token_file']}\n",
             "",
         )
     try:
