@@ -257,3 +257,49 @@ def test_lab_whoami_describes_the_credentials_without_calling_aws(
         "credentials of the profile alice\n"
     )
     assert world.events == []
+
+
+DEPLOY_ARN = f"arn:aws:iam::{ACCOUNT}:role/GitHubActionsDeploy"
+MAIN_BRANCH = "repo:example-org/reports:ref:refs/heads/main"
+
+
+def test_web_identity_variables_log_in_like_a_ci_job(console: Console, world: World) -> None:
+    console.run(
+        f"lab web-identity-token token.actions.githubusercontent.com {MAIN_BRANCH} > token.jwt"
+    )
+    console.run(
+        f"export AWS_ROLE_ARN={DEPLOY_ARN} AWS_WEB_IDENTITY_TOKEN_FILE=token.jwt "
+        "AWS_ROLE_SESSION_NAME=deploy-42"
+    )
+    assert console.run("lab whoami").stdout == (
+        f"web identity: the next aws command assumes {DEPLOY_ARN} with the token in token.jwt\n"
+    )
+    assert console.run(WHO).stdout == (
+        f"arn:aws:sts::{ACCOUNT}:assumed-role/GitHubActionsDeploy/deploy-42\n"
+    )
+    console.run(WHO)
+    calls = [event for event in world.events if event.operation == "AssumeRoleWithWebIdentity"]
+    assert len(calls) == 1
+    assert calls[0].caller.credential_type == "anonymous"
+
+
+def test_a_web_identity_profile_and_a_missing_token_file(console: Console) -> None:
+    console.run(f"aws configure set role_arn {DEPLOY_ARN} --profile ci")
+    console.run("aws configure set web_identity_token_file ci.jwt --profile ci")
+    result = console.run(f"{WHO} --profile ci")
+    assert (result.exit_code, result.stderr) == (
+        253,
+        "\nUnable to read the web identity token file ci.jwt: No such file or directory\n",
+    )
+    console.run(
+        f"lab web-identity-token token.actions.githubusercontent.com {MAIN_BRANCH} > ci.jwt"
+    )
+    assert console.run(f"{WHO} --profile ci").stdout == (
+        f"arn:aws:sts::{ACCOUNT}:assumed-role/GitHubActionsDeploy/botocore-session-1767603600\n"
+    )
+
+
+def test_environment_keys_beat_web_identity_variables(console: Console) -> None:
+    console.run(f"export AWS_ROLE_ARN={DEPLOY_ARN} AWS_WEB_IDENTITY_TOKEN_FILE=token.jwt")
+    console.run(EXPORT_CAROL)
+    assert console.run(WHO).stdout == f"{CAROL_ARN}\n"

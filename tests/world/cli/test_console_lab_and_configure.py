@@ -51,7 +51,8 @@ def test_configure_set_refuses_settings_it_does_not_know(console: Console) -> No
     assert result.stderr == (
         "\nThe setting 'cli_pager' has no effect in this simulated CLI. It knows: "
         "aws_access_key_id, aws_secret_access_key, aws_session_token, region, output, role_arn, "
-        "source_profile, role_session_name, external_id, mfa_serial, duration_seconds.\n"
+        "source_profile, role_session_name, external_id, mfa_serial, duration_seconds, "
+        "web_identity_token_file.\n"
     )
 
 
