@@ -31,7 +31,7 @@ AWS CLI (v2 syntax and output)
   aws lambda update-function-configuration --function-name F --role ROLE-ARN
   aws lambda invoke --function-name F FILE     (then: cat FILE)
   aws configure set role_arn ARN --profile P   (also source_profile, mfa_serial, external_id,
-                                                role_session_name, duration_seconds, region)
+                     role_session_name, duration_seconds, web_identity_token_file, region)
   aws configure list | get NAME | list-profiles | export-credentials [--format env]
   AWS SERVICE help, aws SERVICE OPERATION help: the parameters of a command.
 
@@ -39,7 +39,8 @@ Credentials, in the AWS CLI's order
   1. --profile NAME          every IAM user with an access key is a profile of that name;
                              a profile with role_arn + source_profile assumes that role
   2. AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (set them with export)
-  3. AWS_PROFILE, else the profile named "default"
+  3. AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE (a token file: lab web-identity-token ... > F)
+  4. AWS_PROFILE, else the profile named "default"
 
 Shell
   export NAME=VALUE ...  unset NAME ...  echo TEXT  env  cat FILE  ls  rm FILE
@@ -140,8 +141,9 @@ def configure_help() -> str:
         "aws configure: the console's profiles\n"
         "\n"
         "  aws configure set NAME VALUE [--profile P]   NAME: role_arn, source_profile,\n"
-        "      mfa_serial, external_id, role_session_name, duration_seconds, region, output,\n"
-        "      aws_access_key_id, aws_secret_access_key, aws_session_token\n"
+        "      mfa_serial, external_id, role_session_name, duration_seconds,\n"
+        "      web_identity_token_file, region, output, aws_access_key_id,\n"
+        "      aws_secret_access_key, aws_session_token\n"
         "  aws configure get NAME [--profile P]\n"
         "  aws configure list [--profile P]\n"
         "  aws configure list-profiles\n"
