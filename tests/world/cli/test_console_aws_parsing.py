@@ -204,3 +204,20 @@ def test_operation_help_shows_its_parameters(console: Console) -> None:
 
 def test_version_names_the_simulation(console: Console) -> None:
     assert console.run("aws --version").stdout == "aws-cli/2.22.0 Python/3.11 IAM-Lab/simulated\n"
+
+
+def test_service_help_lists_only_what_the_world_implements(console: Console) -> None:
+    from iamlab.world.operations import operations
+
+    implemented = sorted(name for service, name in operations() if service == "sts")
+    listed = console.run("aws sts help").stdout.splitlines()[2:-2]
+    assert [line.strip() for line in listed] == [
+        "assume-role",
+        "assume-role-with-saml",
+        "assume-role-with-web-identity",
+        "get-caller-identity",
+        "get-federation-token",
+        "get-session-token",
+    ]
+    assert len(listed) == len(implemented)
+    assert console.run("aws help").stdout.startswith("AWS CLI (simulated by IAM Lab)\n")
