@@ -303,3 +303,31 @@ def test_environment_keys_beat_web_identity_variables(console: Console) -> None:
     console.run(f"export AWS_ROLE_ARN={DEPLOY_ARN} AWS_WEB_IDENTITY_TOKEN_FILE=token.jwt")
     console.run(EXPORT_CAROL)
     assert console.run(WHO).stdout == f"{CAROL_ARN}\n"
+
+
+def test_a_user_name_two_accounts_share_gets_the_account_in_its_profile_name() -> None:
+    def account(account_id: str, key_id: str) -> dict:
+        return {
+            "id": account_id,
+            "users": [
+                {
+                    "name": "admin",
+                    "access_keys": [{"id": key_id, "secret": "s" * 40}],
+                }
+            ],
+        }
+
+    world = World.from_spec(
+        {
+            "start_time": "2026-01-05T09:00:00Z",
+            "accounts": [
+                account("111111111111", "AKIAEXAMPLEADMIN0001"),
+                account("222222222222", "AKIAEXAMPLEADMIN0002"),
+            ],
+        }
+    )
+    console = Console(world)
+    assert console.run("aws configure list-profiles").stdout == "admin\nadmin@222222222222\n"
+    assert console.run(f"{WHO} --profile admin@222222222222").stdout == (
+        "arn:aws:iam::222222222222:user/admin\n"
+    )
