@@ -331,3 +331,31 @@ def test_a_user_name_two_accounts_share_gets_the_account_in_its_profile_name() -
     assert console.run(f"{WHO} --profile admin@222222222222").stdout == (
         "arn:aws:iam::222222222222:user/admin\n"
     )
+
+
+def test_role_profile_settings_reach_assume_role(console: Console, world: World) -> None:
+    configure_publisher(console)
+    console.run("aws configure set external_id partner-7 --profile publisher")
+    console.run("aws configure set duration_seconds 900 --profile publisher")
+    console.run(f"{WHO} --profile publisher")
+    console.run(f"{WHO} --profile publisher")
+    calls = [event.params for event in world.events if event.operation == "AssumeRole"]
+    assert calls[0]["ExternalId"] == "partner-7"
+    assert calls[0]["DurationSeconds"] == 900
+    # Credentials for 15 minutes are always inside the refresh window: each use assumes again.
+    assert len(calls) == 2
+
+
+def test_a_bad_duration_in_a_role_profile_is_a_config_error(console: Console) -> None:
+    configure_publisher(console)
+    console.run("aws configure set duration_seconds 1h --profile publisher")
+    result = console.run(f"{WHO} --profile publisher")
+    assert (result.exit_code, result.stderr) == (
+        253,
+        '\nThe duration_seconds "1h" of the profile "publisher" is not a whole number.\n',
+    )
+
+
+def test_ignored_global_options_are_accepted(console: Console) -> None:
+    result = console.run(f"{WHO} --profile alice --debug --no-cli-pager --color off")
+    assert (result.exit_code, result.stdout) == (0, f"{ALICE_ARN}\n")
