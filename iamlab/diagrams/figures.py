@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
@@ -11,6 +12,9 @@ from iamlab.diagrams.legend import LEGEND, LegendEntry
 from iamlab.diagrams.render import Rendering, render_svg
 from iamlab.diagrams.svg import inline_svg
 from iamlab.diagrams.swatches import swatch
+
+# Graphviz writes sizes in points: width="890pt".
+NATURAL_WIDTH = re.compile(r' width="([0-9]{1,6}(?:\.[0-9]{1,3})?)pt"')
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,15 @@ class Figure:
     element_id: str
     svg_url: str | None
     dot_url: str | None
+
+    @property
+    def natural_width(self) -> str | None:
+        """Return the drawing's own width (for example "890pt"), read from its root tag."""
+        if self.rendering.svg is None:
+            return None
+        root = self.rendering.svg[: self.rendering.svg.find(">")]
+        match = NATURAL_WIDTH.search(root)
+        return f"{match.group(1)}pt" if match else None
 
     @property
     def inline(self) -> SafeString | None:

@@ -29,6 +29,9 @@ FONT = "Helvetica,Arial,sans-serif"
 # A label line longer than this is cut with an ellipsis: a 2,000-character policy name
 # must not turn the diagram into one enormous node.
 MAX_LINE = 80
+# Edge labels sit between ranks and widen the whole drawing, so they are cut shorter; the
+# text alternative keeps the full wording.
+MAX_EDGE_LINE = 48
 
 
 @dataclass
@@ -113,9 +116,9 @@ def shorten(text: str, limit: int = MAX_LINE) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def escape_label_text(text: object) -> str:
+def escape_label_text(text: object, limit: int = MAX_LINE) -> str:
     """Escape text for a Graphviz HTML-like label, so that it is shown as typed."""
-    value = shorten(clean_text(text))
+    value = shorten(clean_text(text), limit)
     return (
         value.replace("&", "&amp;")
         .replace("<", "&lt;")
@@ -134,7 +137,8 @@ def html_label(title: str, details: list[str] | None = None) -> str:
 
 def edge_label(text: str) -> str:
     """Return an HTML-like DOT label for an edge; a line break in `text` starts a new line."""
-    return "<" + "<BR/>".join(escape_label_text(line) for line in text.split("\n")) + ">"
+    lines = text.split("\n")
+    return "<" + "<BR/>".join(escape_label_text(line, MAX_EDGE_LINE) for line in lines) + ">"
 
 
 def _attribute_list(attributes: dict[str, str]) -> str:
