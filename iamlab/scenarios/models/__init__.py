@@ -20,6 +20,7 @@ from iamlab.scenarios.models.content import (
     Role,
     S3Object,
     Scenario,
+    TrustedPrincipal,
     User,
     scenario_content,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "Role",
     "S3Object",
     "Scenario",
+    "TrustedPrincipal",
     "User",
     "Workspace",
     "WorkspaceEntry",

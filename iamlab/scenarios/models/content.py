@@ -140,9 +140,12 @@ class Scenario(models.Model):
             ),
             models.Prefetch(
                 "roles",
-                Role.objects.prefetch_related("managed_policies", "inline_policies").select_related(
-                    "permission_boundary"
-                ),
+                Role.objects.prefetch_related(
+                    models.Prefetch(
+                        "managed_policies", ManagedPolicy.objects.select_related("account")
+                    ),
+                    "inline_policies",
+                ).select_related("permission_boundary"),
             ),
             "identity_providers",
             models.Prefetch("buckets", Bucket.objects.prefetch_related("s3_objects")),

@@ -1,0 +1,156 @@
+"""Learner workspaces: an append-only log replayed over the scenario's world, one per learner."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.auth.models import User as Learner
+from django.db import IntegrityError, transaction
+
+from iamlab.scenarios.models import Scenario, Workspace, WorkspaceEntry, WorkspaceError
+
+pytestmark = pytest.mark.django_db
+
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+ASSUME_PUBLISHER = (
+    "aws sts assume-role --role-arn arn:aws:iam::111122223333:role/ReportPublisher "
+    "--role-session-name alice-publishing --profile alice"
+)
+
+
+def test_lines_are_logged_in_order_with_consecutive_numbers(iam_roles: Scenario) -> None:
+    workspace = Workspace.objects.create(scenario=iam_roles)
+
+    for line in ["date", "sleep 60", "date"]:
+        workspace.run(line)
+
+    assert list(workspace.entries.values_list("seq", "line")) == [
+        (1, "date"),
+        (2, "sleep 60"),
+        (3, "date"),
+    ]
+
+
+def test_the_world_is_the_scenario_with_the_log_replayed(iam_roles: Scenario) -> None:
+    workspace = Workspace.objects.create(scenario=iam_roles)
+    workspace.run("sleep 3600")
+    workspace.run(ASSUME_PUBLISHER)
+
+    world = workspace.world()
+
+    assert world.now() == datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
+    assert iam_roles.to_world().now() == START
+
+
+def test_replaying_is_deterministic(iam_roles: Scenario) -> None:
+    workspace = Workspace.objects.create(scenario=iam_roles)
+    first = workspace.run(ASSUME_PUBLISHER)
+
+    _, replayed = workspace.replay()
+    _, again = workspace.replay()
+
+    assert replayed == [first]
+    assert again == [first]
+
+
+def test_two_learners_never_see_each_others_changes(iam_roles: Scenario) -> None:
+    alice_learner = Learner.objects.create_user("learner-a")
+    bob_learner = Learner.objects.create_user("learner-b")
+    mine = Workspace.objects.current(iam_roles, owner=alice_learner)
+    theirs = Workspace.objects.current(iam_roles, owner=bob_learner)
+    switch = (
+        "aws lambda update-function-configuration --function-name report-builder "
+        "--role arn:aws:iam::111122223333:role/lambda-admin-role --profile carol"
+    )
+    read_role = (
+        "aws lambda get-function-configuration --function-name report-builder "
+        "--query Role --output text --profile carol"
+    )
+
+    mine.run(switch)
+    mine.run("sleep 600")
+    result = theirs.run(read_role)
+
+    assert result.stdout == "arn:aws:iam::111122223333:role/lambda-role\n"
+    assert theirs.world().now() == START
+    assert mine.run(read_role).stdout == "arn:aws:iam::111122223333:role/lambda-admin-role\n"
+    assert mine.lines() == [switch, "sleep 600", read_role]
+    assert theirs.lines() == [read_role]
+
+
+def test_an_anonymous_learner_has_one_open_workspace_per_session(iam_roles: Scenario) -> None:
+    first = Workspace.objects.current(iam_roles, session_key="session-one")
+    again = Workspace.objects.current(iam_roles, session_key="session-one")
+    other = Workspace.objects.current(iam_roles, session_key="session-two")
+
+    assert again.pk == first.pk
+    assert other.pk != first.pk
+
+
+def test_reset_starts_a_new_workspace_and_keeps_the_old_log(iam_roles: Scenario) -> None:
+    old = Workspace.objects.current(iam_roles, session_key="s")
+    old.run("sleep 600")
+
+    new = old.reset()
+
+    old.refresh_from_db()
+    assert old.ended_at is not None
+    assert old.lines() == ["sleep 600"]
+    assert new.is_open
+    assert new.lines() == []
+    assert new.world().now() == START
+    assert Workspace.objects.current(iam_roles, session_key="s").pk == new.pk
+    with pytest.raises(WorkspaceError) as refused:
+        old.run("date")
+    assert str(refused.value) == "This workspace was reset; continue in the new one."
+    assert old.lines() == ["sleep 600"]
+
+
+def test_a_session_that_fell_behind_catches_up_before_running(iam_roles: Scenario) -> None:
+    workspace = Workspace.objects.create(scenario=iam_roles)
+    first_tab = workspace.session()
+    second_tab = workspace.session()
+
+    first_tab.run("sleep 60")
+    second_tab.run("sleep 60")  # replays the first tab's line before its own
+    result = first_tab.run("date")  # must see both sleeps, not only its own
+
+    assert result.stdout == "Mon Jan  5 09:02:00 UTC 2026\n"
+    assert workspace.lines() == ["sleep 60", "sleep 60", "date"]
+
+
+def test_one_position_in_the_log_holds_one_entry(iam_roles: Scenario) -> None:
+    workspace = Workspace.objects.create(scenario=iam_roles)
+    workspace.run("date")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        WorkspaceEntry.objects.create(workspace=workspace, seq=1, line="sleep 60")
+
+    assert workspace.lines() == ["date"]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("date\nsleep 60", "Run one command at a time: the line holds a line break."),
+        ("x" * 4097, "The command is 4097 characters long; at most 4096 are allowed."),
+    ],
+)
+def test_a_line_the_log_cannot_hold_is_refused(
+    iam_roles: Scenario, line: str, message: str
+) -> None:
+    workspace = Workspace.objects.create(scenario=iam_roles)
+
+    with pytest.raises(WorkspaceError) as refused:
+        workspace.run(line)
+
+    assert str(refused.value) == message
+    assert workspace.entries.count() == 0
+
+
+def test_a_workspace_belongs_to_a_user_or_a_session_not_both(iam_roles: Scenario) -> None:
+    learner = Learner.objects.create_user("learner")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Workspace.objects.create(scenario=iam_roles, owner=learner, session_key="abc")
