@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -325,7 +324,7 @@ class World:
                 access_key_id=credentials.access_key_id
                 if isinstance(credentials, Credentials)
                 else None,
-                credential_type="anonymous" if credentials is None else "unknown",
+                credential_type=_presented_type(credentials),
             ),
             service=str(service)[:64],
             operation=str(operation)[:128],
@@ -486,7 +485,15 @@ def _check_params(params: object, allowed: tuple[str, ...]) -> None:
                 f'Unknown parameter in input: "{name}", must be one of: {", ".join(allowed)}',
                 400,
             )
-    size = sum(len(value) for value in params.values() if isinstance(value, str))
+    try:
+        size = len(json.dumps(params))
+    except (TypeError, ValueError, RecursionError) as error:
+        raise AwsError(
+            "ValidationError",
+            "The request parameters must be JSON values: text, numbers, booleans, lists and "
+            "objects.",
+            400,
+        ) from error
     if size > MAX_PARAM_TEXT:
         raise AwsError("ValidationError", "The request is too large.", 400)
 
@@ -500,9 +507,29 @@ def _loggable(params: object) -> dict[str, Any]:
         if isinstance(value, str) and len(value) > 4096:
             value = value[:4096] + f"... ({len(value)} characters)"
         elif isinstance(value, (list, dict)):
-            value = copy.deepcopy(value)
+            value = _json_copy_or_note(value)
+        elif not isinstance(value, (str, int, float, bool, type(None))):
+            value = "(not loggable)"
         logged[str(name)] = value
     return logged
+
+
+def _json_copy_or_note(value: object) -> object:
+    try:
+        text = json.dumps(value, default=str)
+    except (ValueError, RecursionError):
+        return "(not loggable)"
+    if len(text) > 16_384:
+        return f"({len(text)} characters of JSON, not logged)"
+    return json.loads(text)
+
+
+def _presented_type(credentials: object) -> str:
+    """Say what kind of credentials were presented, before knowing if they hold."""
+    if credentials is None:
+        return "anonymous"
+    key_id = getattr(credentials, "access_key_id", "")
+    return "temporary" if isinstance(key_id, str) and key_id.startswith("ASIA") else "long-term"
 
 
 def _summarize(event: Event) -> None:

@@ -157,3 +157,12 @@ def test_unknown_parameter_is_rejected(world: World, alice: Credentials) -> None
         "ValidationError",
         'Unknown parameter in input: "Verbose", must be one of: ',
     )
+
+
+def test_parameters_that_are_not_json_are_refused(world: World, alice: Credentials) -> None:
+    error = fails(world, alice, "s3", "PutObject", {"Bucket": "example-reports", "Key": {1, 2}})
+    assert (error.code, error.message) == (
+        "ValidationError",
+        "The request parameters must be JSON values: text, numbers, booleans, lists and objects.",
+    )
+    assert world.events[-1].params == {"Bucket": "example-reports", "Key": "(not loggable)"}

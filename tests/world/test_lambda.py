@@ -244,3 +244,27 @@ def test_invoke_when_the_trust_no_longer_names_lambda(world: World, alice: Crede
         "User: lambda.amazonaws.com is not authorized to perform: sts:AssumeRole on resource: "
         f"{LAMBDA_ROLE}"
     )
+
+
+def test_a_function_that_invokes_itself_is_stopped(iam_roles_spec: dict) -> None:
+    account = iam_roles_spec["accounts"][0]
+    account["lambda_functions"][0]["calls"] = [
+        {"service": "lambda", "operation": "Invoke", "params": {"FunctionName": "report-builder"}}
+    ]
+    account["roles"][1]["inline_policies"][0]["document"]["Statement"].append(
+        {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "*"}
+    )
+    world = World.from_spec(iam_roles_spec)
+    alice = world.credentials_for_user(ACCOUNT_ID, "alice")
+    response = world.call(alice, "lambda", "Invoke", {"FunctionName": "report-builder"})
+    # The outer call succeeds; the innermost invocation is stopped and fails its caller.
+    assert response["StatusCode"] == 200
+    invocations = [e for e in world.events if e.operation == "Invoke"]
+    assert len(invocations) == 5
+    assert [e.parent_seq for e in invocations[1:]] == [e.seq for e in invocations[:-1]]
+    assert "FunctionError" in json.loads(response["Payload"])["calls"][0]["result"]["Payload"]
+    assert invocations[-1].error == {
+        "code": "RecursiveInvocationException",
+        "message": "Lambda detected that the function is being invoked in a recursive loop "
+        "with other AWS resources and stopped the function's invocation.",
+    }

@@ -112,9 +112,10 @@ FUNCTION_NAME = _s("FunctionName", True, 1)
 
 
 def _ops(service: str, *operations: tuple[str, tuple[Param, ...]]) -> dict[str, Operation]:
+    # Lambda is a regional service: like the CLI, its commands need a region.
     table: dict[str, Operation] = {}
     for name, params in operations:
-        operation = Operation(service, name, params)
+        operation = Operation(service, name, params, needs_region=service == "lambda")
         table[operation.cli_name] = operation
     return table
 
@@ -296,17 +297,8 @@ LAMBDA["invoke"] = Operation(
         _s("Qualifier", min=1),
     ),
     outfile="Payload",
+    needs_region=True,
 )
-for _table in (LAMBDA,):
-    for _key, _operation in list(_table.items()):
-        _table[_key] = Operation(
-            _operation.service,
-            _operation.name,
-            _operation.params,
-            _operation.unsigned,
-            _operation.outfile,
-            needs_region=True,
-        )
 
 SERVICES: dict[str, Service] = {
     "iam": Service("iam", dict(sorted(IAM.items()))),

@@ -27,6 +27,8 @@ FUNCTION_REF = re.compile(
     r"(arn:aws:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}(:(\$LATEST|[A-Za-z0-9_-]+))?"
 )
 MAX_PAYLOAD = 256 * 1024
+# Lambda stops a function that keeps invoking itself; the lab stops nested invocations here.
+MAX_INVOCATION_DEPTH = 4
 
 
 def _function_ref(request: Request) -> tuple[str, str]:
@@ -206,6 +208,13 @@ def invoke(request: Request) -> dict[str, Any]:
     function = _lambda_access(request, "lambda:InvokeFunction", account_id, name)
     if invocation_type == "DryRun":
         return {"StatusCode": 204}
+    if _invocation_depth(request) >= MAX_INVOCATION_DEPTH:
+        raise AwsError(
+            "RecursiveInvocationException",
+            "Lambda detected that the function is being invoked in a recursive loop with other "
+            "AWS resources and stopped the function's invocation.",
+            400,
+        )
 
     role = world.find_role(function.role_arn)
     assume_event = world.record_service_event(
@@ -300,6 +309,17 @@ def invoke(request: Request) -> dict[str, Any]:
     if invocation_type == "RequestResponse":
         response["Payload"] = json.dumps(body, separators=(",", ":"), default=str)
     return response
+
+
+def _invocation_depth(request: Request) -> int:
+    """Count the Invoke calls this request is nested in."""
+    by_seq = {event.seq: event for event in request.world.events[-2000:]}
+    depth, parent = 0, request.event.parent_seq
+    while parent is not None and parent in by_seq and depth < 100:
+        if by_seq[parent].operation == "Invoke":
+            depth += 1
+        parent = by_seq[parent].parent_seq
+    return depth
 
 
 def _missing(role_arn: str) -> Any:
