@@ -493,8 +493,10 @@ def _decide_grants(
     if caller.kind == "root":
         consulted.add("root_user")
         # The root user has full access to its own account; elsewhere the resource's account
-        # must grant it through a resource-based policy.
-        if evaluation.same_account:
+        # must grant it through a resource-based policy. A role trust policy must always allow
+        # explicitly (STS itself also refuses root callers of AssumeRole, which is the world's
+        # error to raise, not an authorization decision).
+        if evaluation.same_account and not simulation.trust_mode:
             finish(ALLOWED, None, guardrails)
         elif grant is not None:
             finish(ALLOWED, None, [*guardrails, grant])

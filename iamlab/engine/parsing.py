@@ -334,6 +334,13 @@ def _compile_statement(
                     join_path(path, element),
                     "applies to the principal it is attached to, so it must not name one",
                 )
+    elif policy_type is PolicyType.RCP and has_not_principal:
+        raise _prohibited(
+            policy_type,
+            "NotPrincipal",
+            join_path(path, "NotPrincipal"),
+            'uses "Principal": "*" and narrows it with conditions',
+        )
     elif policy_type is PolicyType.TRUST and has_not_principal:
         raise _prohibited(
             policy_type,

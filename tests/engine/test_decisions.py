@@ -1166,6 +1166,12 @@ CASES = [
     ),
     ("root_has_full_access", simulation(ROOT, "s3:DeleteBucket", BUCKET), ALLOWED, None),
     (
+        "root_still_needs_trust_policy",
+        simulation(ROOT, "sts:AssumeRole", ROLE, resource_policy=trust({"AWS": ALICE})),
+        IMPLICIT,
+        "role trust policy",
+    ),
+    (
         "root_denied_by_resource_policy",
         simulation(
             ROOT,
