@@ -123,7 +123,7 @@ class Console:
             env[name] = word.text[word.assignment_prefix :]
         argv = [word.text for word in words]
         try:
-            result = self._dispatch(argv, env, line, mfa_codes)
+            result = self._dispatch(argv, env, mfa_codes)
         except MfaCodeNeeded as needed:
             self.state.pending = PendingPrompt(line, needed.profile)
             return CommandResult(0, f"Enter MFA code for {needed.serial}: ", "")
@@ -142,7 +142,7 @@ class Console:
         return CommandResult(result.exit_code, "", result.stderr)
 
     def _dispatch(
-        self, argv: list[str], env: dict[str, str], line: str, mfa_codes: dict[str, str]
+        self, argv: list[str], env: dict[str, str], mfa_codes: dict[str, str]
     ) -> CommandResult:
         name, args = argv[0], argv[1:]
         if name == "aws":
