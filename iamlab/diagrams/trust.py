@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from iamlab.diagrams.graph import Diagram
+from iamlab.diagrams.graph import Diagram, Edge, Node
 from iamlab.diagrams.legend import EdgeKind, Mark, NodeKind
 from iamlab.engine.wildcard import compile_pattern
 
@@ -450,7 +450,21 @@ class _TrustGraphBuilder:
             if node.kind is not NodeKind.SERVICE:
                 node.marks.add(Mark.REACHES_ADMIN)
         self.describe(admins, reaching)
+        merged = merge_alike_users(self.diagram)
+        if merged:
+            self.diagram.summary += (
+                f" Users with exactly the same arrows are drawn as one box: "
+                f"{_count(merged, 'box')} {'stands' if merged == 1 else 'stand'} for "
+                f"{_count(self.merged_users(), 'user')}."
+            )
         return self.diagram
+
+    def merged_users(self) -> int:
+        return sum(
+            node_group_size(node)
+            for node in self.diagram.nodes.values()
+            if node.key.startswith(GROUP_PREFIX)
+        )
 
     def describe(self, admins: set[str], reaching: set[str]) -> None:
         nodes = self.diagram.nodes
@@ -485,12 +499,84 @@ class _TrustGraphBuilder:
         counted = [part for part in counted if not part.startswith("0 ")]
         self.diagram.summary = (
             f"{', '.join(counted)} in {_count(len(self.world.accounts), 'account')}: "
-            f"{_count(len(self.assume_edges), 'may-assume arrow')} ({conditional} conditional), "
-            f"{_count(len(self.pass_edges), 'PassRole arrow')}; "
+            f"{_count(len(self.assume_edges), 'may-assume pair')} ({conditional} conditional), "
+            f"{_count(len(self.pass_edges), 'PassRole pair')}; "
             f"{_count(len(admins), 'administrator')} and "
             f"{_count(reach_count, 'other principal')} that can reach administrator permissions."
         )
         self.diagram.facts = facts
+
+
+GROUP_PREFIX = "users:"
+# Three or more users of one account with exactly the same arrows (typically the members
+# of one group) are drawn as one box: the drawing stays readable and quick to lay out,
+# and the text alternative still names every user.
+MERGE_AT_LEAST = 3
+NAMES_SHOWN = 4
+
+
+def node_group_size(node: Any) -> int:
+    """Return how many users a merged box stands for (from its title, "12 IAM users")."""
+    return int(node.title.split(" ", 1)[0])
+
+
+def merge_alike_users(diagram: Diagram) -> int:
+    """Draw users with identical arrows, marks and account as one box; return the boxes made."""
+    outgoing: dict[str, list[tuple[str, str, str]]] = {}
+    has_incoming: set[str] = set()
+    for edge in diagram.edges:
+        outgoing.setdefault(edge.tail, []).append((edge.head, edge.kind.value, edge.label))
+        has_incoming.add(edge.head)
+    groups: dict[tuple[Any, ...], list[str]] = {}
+    for key, node in diagram.nodes.items():
+        if node.kind is NodeKind.USER and key not in has_incoming:
+            signature = (
+                node.cluster,
+                tuple(sorted(mark.value for mark in node.marks)),
+                tuple(sorted(outgoing.get(key, []))),
+            )
+            groups.setdefault(signature, []).append(key)
+    replaced: dict[str, str] = {}
+    made: dict[str, Node] = {}
+    for members in groups.values():
+        if len(members) < MERGE_AT_LEAST:
+            continue
+        first = diagram.nodes[members[0]]
+        names = [diagram.nodes[key].title for key in members]
+        shown = names if len(names) <= NAMES_SHOWN else names[: NAMES_SHOWN - 1]
+        listed = ", ".join(shown)
+        if len(shown) < len(names):
+            listed += f" and {len(names) - len(shown)} more"
+        group_key = GROUP_PREFIX + members[0]
+        made[group_key] = Node(
+            group_key,
+            NodeKind.USER,
+            f"{len(members)} IAM users",
+            [listed],
+            set(first.marks),
+            first.cluster,
+        )
+        replaced.update({key: group_key for key in members})
+    if not made:
+        return 0
+    nodes: dict[str, Node] = {}
+    for key, node in diagram.nodes.items():
+        target = replaced.get(key)
+        if target is None:
+            nodes[key] = node
+        elif target not in nodes:
+            nodes[target] = made[target]
+    edges = []
+    seen: set[tuple[str, str, str, str]] = set()
+    for edge in diagram.edges:
+        tail = replaced.get(edge.tail, edge.tail)
+        identity = (tail, edge.head, edge.kind.value, edge.label)
+        if identity not in seen:
+            seen.add(identity)
+            edges.append(Edge(tail, edge.head, edge.kind, edge.label))
+    diagram.nodes = nodes
+    diagram.edges = edges
+    return len(made)
 
 
 def _count(number: int, noun: str) -> str:

@@ -14,7 +14,16 @@ from iamlab.diagrams.trust import trust_audience, trust_graph
 from iamlab.world import World
 from iamlab.world.examples import iam_roles_spec
 
-from .worlds import ACCOUNT, arn, edges, escalation_spec, node_by_title, policy, trusts
+from .worlds import (
+    ACCOUNT,
+    arn,
+    edges,
+    escalation_spec,
+    may_assume,
+    node_by_title,
+    policy,
+    trusts,
+)
 
 MFA = "if aws:MultiFactorAuthPresent = true"
 PASS_TO_LAMBDA = "iam:PassRole to lambda.amazonaws.com"
@@ -180,7 +189,7 @@ def test_text_alternative_says_the_same_as_the_drawing(escalation_world: World) 
     diagram = trust_graph(escalation_world)
     assert diagram.summary == (
         "4 IAM users, 6 roles, 1 AWS service, 1 outside account in 1 account: "
-        "11 may-assume arrows (5 conditional), 4 PassRole arrows; 3 administrators and "
+        "11 may-assume pairs (5 conditional), 4 PassRole pairs; 3 administrators and "
         "3 other principals that can reach administrator permissions."
     )
     assert (
@@ -222,3 +231,26 @@ def test_trust_audience_reads_every_principal_form() -> None:
     assert trust_audience(
         {"Statement": {"Effect": "Allow", "NotPrincipal": {"AWS": ACCOUNT}}}
     ).unknown
+
+
+def test_users_with_the_same_arrows_are_drawn_as_one_box() -> None:
+    spec = escalation_spec()
+    spec["accounts"][0]["groups"] = [
+        {"name": "auditors", "inline_policies": [may_assume("Auditor")]}
+    ]
+    spec["accounts"][0]["users"] += [
+        {"name": name, "groups": ["auditors"]} for name in ("ann", "ben", "cat", "dan", "eli")
+    ]
+    diagram = trust_graph(World.from_spec(spec))
+    box = node_by_title(diagram, "6 IAM users")
+    assert box.details == ["bob, ann, ben and 3 more"]
+    assert box.kind is NodeKind.USER
+    assert ("6 IAM users", "Auditor", EdgeKind.CONDITIONAL, MFA) in edges(diagram)
+    assert not any(node.title in {"bob", "ann", "eli"} for node in diagram.nodes.values())
+    # The drawing merges them; the text alternative still names each one.
+    assert "eli may assume Auditor (sts:AssumeRole) only if aws:MultiFactorAuthPresent = true." in (
+        diagram.facts
+    )
+    assert diagram.summary.endswith(
+        "Users with exactly the same arrows are drawn as one box: 1 box stands for 6 users."
+    )
