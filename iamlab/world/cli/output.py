@@ -280,8 +280,8 @@ class _TableBuilder:
             lines.append(_center(section.title, width) + "\n")
             if not section.headers and not section.rows:
                 lines.append("+" + "-" * (width - 2) + "+\n")
+        widths = section.scaled_widths(width) if section.headers or section.rows else []
         if section.headers:
-            widths = section.scaled_widths(width)
             lines.append(_line_break(widths))
             cells = [
                 _center(header, cell_width, "|" if index == 0 else "", "|")
@@ -290,17 +290,16 @@ class _TableBuilder:
                 )
             ]
             lines.append("".join(cells) + "\n")
-        if section.rows:
-            widths = section.scaled_widths(width)
-            if widths:
-                lines.append(_line_break(widths))
-                for row in section.rows:
-                    cells = [
-                        _align_left(cell, cell_width, "|" if index == 0 else "")
-                        for index, (cell_width, cell) in enumerate(zip(widths, row, strict=False))
-                    ]
-                    lines.append("".join(cells) + "\n")
-                lines.append(_line_break(widths))
+        if section.rows and widths:
+            line_break = _line_break(widths)
+            lines.append(line_break)
+            for row in section.rows:
+                cells = [
+                    _align_left(cell, cell_width, "|" if index == 0 else "")
+                    for index, (cell_width, cell) in enumerate(zip(widths, row, strict=False))
+                ]
+                lines.append("".join(cells) + "\n")
+            lines.append(line_break)
         bar = "|" * section.indent
         return [bar + line[:-1] + bar + "\n" for line in lines]
 
