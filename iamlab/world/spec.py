@@ -307,6 +307,12 @@ class _Builder:
                 if "scps" not in level
                 else self.named_policies(level["scps"], f"{level_path}.scps", PolicyType.SCP)
             )
+            if "scps" in level and level["scps"] == []:
+                reader.problem(
+                    f"{level_path}.scps",
+                    "Every organization level has at least one SCP attached (AWS will not let "
+                    "the last one be detached); leave 'scps' out for FullAWSAccess.",
+                )
             rcps = self.named_policies(level.get("rcps"), f"{level_path}.rcps", PolicyType.RCP)
             levels.append(OrganizationLevel(level_id or "", scps, rcps))
         return Organization(org_id or "", management, levels)
@@ -937,6 +943,13 @@ class _Builder:
                         path,
                         f"No managed policy '{subject}': give the name of a policy in account "
                         f"{account.account_id} or the ARN of a policy in the world.",
+                    )
+                    continue
+                if not policy.is_aws_managed and policy.account_id != account.account_id:
+                    reader.problem(
+                        path,
+                        f"The policy {policy.arn} belongs to account {policy.account_id}; a "
+                        "customer-managed policy can be attached only in its own account.",
                     )
                     continue
                 if kind == "boundary":

@@ -194,8 +194,9 @@ class World:
         if account.organization.management_account:
             return []
         levels = [[p.document for p in level.rcps] for level in account.organization.levels]
-        # RCPFullAWSAccess is implied everywhere: only levels with extra RCPs matter.
-        return levels if any(levels) else []
+        # RCPFullAWSAccess is implied at every level, so a level with no extra RCP allows
+        # everything and can be left out (the engine wants no empty level).
+        return [level for level in levels if level]
 
     def credentials_for_user(self, account_id: str, user_name: str) -> Credentials:
         """Return the first active long-term access key of a user, as credentials."""

@@ -135,10 +135,11 @@ def test_scp_denial_is_worded_as_explicit(iam_roles_spec: dict) -> None:
 
 
 def test_scps_do_not_apply_to_the_management_account(iam_roles_spec: dict) -> None:
+    deny_all = json.loads(policy({"Effect": "Deny", "Action": "*", "Resource": "*"}))
     iam_roles_spec["accounts"][0]["organization"] = {
         "id": "o-a1b2c3d4e5",
         "management_account": True,
-        "levels": [{"id": "r-a1b2", "scps": []}],
+        "levels": [{"id": "r-a1b2", "scps": [{"name": "DenyAll", "document": deny_all}]}],
     }
     world = World.from_spec(iam_roles_spec)
     alice = world.credentials_for_user(ACCOUNT_ID, "alice")
@@ -198,3 +199,82 @@ def test_boundary_limits_the_role(iam_roles_spec: dict) -> None:
         world, session, "s3", "PutObject", {"Bucket": "example-reports", "Key": "k", "Body": ""}
     )
     assert error.message.endswith("because no permissions boundary allows the s3:PutObject action")
+
+
+def test_rcp_limits_the_resources_of_the_account(iam_roles_spec: dict) -> None:
+    only_org = json.loads(
+        policy(
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": "*",
+                "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+            }
+        )
+    )
+    iam_roles_spec["accounts"][0]["organization"] = {
+        "id": "o-a1b2c3d4e5",
+        "levels": [
+            {"id": "r-a1b2"},
+            {"id": "ou-a1b2-c3d4e5f6", "rcps": [{"name": "OrgOnly", "document": only_org}]},
+        ],
+    }
+    iam_roles_spec["accounts"][0]["s3_buckets"][0]["policy"] = json.loads(
+        policy(
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "444455556666"},
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::example-reports/*",
+            }
+        )
+    )
+    iam_roles_spec["accounts"].append(
+        {
+            "id": "444455556666",
+            "users": [
+                {
+                    "name": "outsider",
+                    "managed_policies": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+                    "access_keys": [{}],
+                }
+            ],
+        }
+    )
+    world = World.from_spec(iam_roles_spec)
+    alice = world.credentials_for_user(ACCOUNT_ID, "alice")
+    outsider = world.credentials_for_user("444455556666", "outsider")
+    assert world.call(alice, "s3", "GetObject", {"Bucket": "example-reports", "Key": "q1.csv"})
+    error = fails(
+        world, outsider, "s3", "GetObject", {"Bucket": "example-reports", "Key": "q1.csv"}
+    )
+    assert error.message == (
+        "User: arn:aws:iam::444455556666:user/outsider is not authorized to perform: "
+        "s3:GetObject on resource: arn:aws:s3:::example-reports/q1.csv with an explicit deny in "
+        "a resource control policy"
+    )
+
+
+def test_group_policies_apply_to_members(iam_roles_spec: dict) -> None:
+    account = iam_roles_spec["accounts"][0]
+    account["groups"] = [
+        {"name": "publishers", "path": "/teams/", "managed_policies": ["ReportsPublish"]}
+    ]
+    account["users"][0]["groups"] = ["Publishers"]
+    world = World.from_spec(iam_roles_spec)
+    alice = world.credentials_for_user(ACCOUNT_ID, "alice")
+    carol = world.credentials_for_user(ACCOUNT_ID, "carol")
+    world.call(alice, "s3", "PutObject", {"Bucket": "example-reports", "Key": "g.csv", "Body": "g"})
+    group = world.accounts[ACCOUNT_ID].groups["publishers"]
+    assert world.call(carol, "iam", "ListGroupsForUser", {"UserName": "alice"}) == {
+        "Groups": [
+            {
+                "Path": "/teams/",
+                "GroupName": "publishers",
+                "GroupId": group.group_id,
+                "Arn": "arn:aws:iam::111122223333:group/teams/publishers",
+                "CreateDate": "2026-01-05T09:00:00+00:00",
+            }
+        ]
+    }

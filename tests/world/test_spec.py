@@ -446,3 +446,43 @@ def test_a_spec_must_be_plain_json() -> None:
     [problem] = problems_of(spec)
     assert problem.path == ""
     assert problem.message.startswith("The spec must be plain JSON")
+
+
+def test_an_organization_level_needs_an_scp() -> None:
+    spec = minimal(organization={"id": "o-a1b2c3d4e5", "levels": [{"id": "r-a1b2", "scps": []}]})
+    assert problems_of(spec) == [
+        Problem(
+            "accounts[0].organization.levels[0].scps",
+            "Every organization level has at least one SCP attached (AWS will not let the last "
+            "one be detached); leave 'scps' out for FullAWSAccess.",
+        )
+    ]
+
+
+def test_customer_policies_attach_only_in_their_own_account() -> None:
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}],
+    }
+    spec = {
+        "start_time": "2026-01-05T09:00:00Z",
+        "accounts": [
+            {"id": "111122223333", "policies": [{"name": "Shared", "document": document}]},
+            {
+                "id": "444455556666",
+                "users": [
+                    {
+                        "name": "bob",
+                        "managed_policies": ["arn:aws:iam::111122223333:policy/Shared"],
+                    }
+                ],
+            },
+        ],
+    }
+    assert problems_of(spec) == [
+        Problem(
+            "accounts[1].users[0].managed_policies[0]",
+            "The policy arn:aws:iam::111122223333:policy/Shared belongs to account 111122223333; "
+            "a customer-managed policy can be attached only in its own account.",
+        )
+    ]

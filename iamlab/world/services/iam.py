@@ -439,6 +439,8 @@ def _put_inline(
 
 def _attach(request: Request, arns: list[str], arn: str, quota: str) -> None:
     policy = _find_policy(request, arn)
+    if not policy.is_aws_managed and policy.account_id != request.caller.account_id:
+        raise AwsError("NoSuchEntity", f"Policy {arn} does not exist or is not attachable.", 404)
     if arn in arns:
         return
     if len(arns) >= MAX_ATTACHED:
