@@ -73,7 +73,8 @@ class Console:
     def __init__(self, world: World) -> None:
         self.world = world
         self.state = ConsoleState()
-        self.state.variables["AWS_DEFAULT_REGION"] = DEFAULT_REGION
+        # The terminal starts configured for the world's region, as a lab machine would be.
+        self.state.variables["AWS_DEFAULT_REGION"] = world.region or DEFAULT_REGION
         self.state.exported["AWS_DEFAULT_REGION"] = None
 
     def run(self, line: str) -> CommandResult:

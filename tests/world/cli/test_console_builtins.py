@@ -147,3 +147,8 @@ def test_help_lists_the_commands_that_work(console: Console) -> None:
         "aws configure set role_arn ARN --profile P",
     ):
         assert command in text
+
+
+def test_a_fresh_console_is_configured_for_the_worlds_region(iam_roles_spec: dict) -> None:
+    console = Console(World.from_spec({**iam_roles_spec, "region": "eu-west-1"}))
+    assert console.run("env").stdout == "AWS_DEFAULT_REGION=eu-west-1\n"
