@@ -33,12 +33,12 @@ from iamlab.world.model import (
     User,
 )
 from iamlab.world.names import (
-    IAM_NAME,
     check_iam_name,
     check_path,
     check_tags,
     policy_size,
 )
+from iamlab.world.operations import known_operation
 
 DEFAULT_SEED = "iamlab"
 DEFAULT_REGION = "us-east-1"
@@ -889,8 +889,6 @@ class _Builder:
                 )
                 continue
             if service is not None and operation is not None:
-                from iamlab.world.operations import known_operation
-
                 reader.check(f"{call_path}.operation", known_operation(service, operation))
                 calls.append(LambdaCall(service, operation, params))
         if name is None or role is None:
@@ -1073,4 +1071,4 @@ def _describe(value: object) -> str:
     return type(value).__name__
 
 
-__all__ = ["IAM_NAME", "WorldContents", "read_spec"]
+__all__ = ["WorldContents", "read_spec"]

@@ -134,9 +134,10 @@ class _WorldLookup:
 
     def principal_exists(self, arn: str) -> bool:
         world = self.world
+        role = world.find_role(arn)
         return (
             world.find_user(arn) is not None
-            or (world.find_role(arn) is not None and world.find_role(arn).arn == arn)  # type: ignore[union-attr]
+            or (role is not None and role.arn == arn)
             or world.find_provider(arn) is not None
         )
 

@@ -432,9 +432,9 @@ def assume_role_with_web_identity(request: Request) -> dict[str, Any]:
             400,
         )
     role = world.find_role(role_arn)
-    account_id = (
-        role.account_id if role else role_arn.split(":")[4] if role_arn.count(":") >= 5 else ""
-    )
+    # The provider must be registered in the account of the role asked for.
+    arn_parts = role_arn.split(":")
+    account_id = role.account_id if role else (arn_parts[4] if len(arn_parts) > 5 else "")
     issuer = claims["iss"]
     provider = None
     account = world.accounts.get(account_id)
