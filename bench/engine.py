@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from iamlab.engine import simulate  # noqa: E402
-from iamlab.engine.wildcard import compile_pattern  # noqa: E402
+from iamlab.engine import simulate
+from iamlab.engine.wildcard import compile_pattern
 
 ACCOUNT = "111122223333"
 SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/ReportReader/alice"

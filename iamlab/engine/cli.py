@@ -94,7 +94,8 @@ def _documents_from(text: str, name: str) -> list[tuple[object, dict[str, object
     except RecursionError:
         return [(None, _error(INVALID_SIMULATION, "", f"{name} is nested too deeply to read."))]
     except json.JSONDecodeError as problem:
-        message = f"{name} is not valid JSON: {problem.msg} at line {problem.lineno} column {problem.colno}."
+        where = f"line {problem.lineno} column {problem.colno}"
+        message = f"{name} is not valid JSON: {problem.msg} at {where}."
         return [(None, _error(INVALID_SIMULATION, "", message))]
     documents = parsed if isinstance(parsed, list) else [parsed]
     return [(document, None) for document in documents]

@@ -75,9 +75,23 @@ def _parse_base64(text: str) -> bytes:
         raise ValueError("is not base64") from None
 
 
-def _parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+# An IP range as integers, (version, network, prefix length, mask), so that a containment test
+# is two integer operations instead of the ipaddress module's object comparisons.
+IpRange = tuple[int, int, int, int]
+
+
+def _ip_range(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> IpRange:
+    return (
+        network.version,
+        int(network.network_address),
+        network.prefixlen,
+        int(network.netmask),
+    )
+
+
+def _parse_network(text: str) -> IpRange:
     try:
-        return ipaddress.ip_network(text.strip(), strict=False)
+        return _ip_range(ipaddress.ip_network(text.strip(), strict=False))
     except ValueError:
         raise ValueError(
             'is not an IP address or CIDR block (for example "203.0.113.0/24" or "2001:db8::/32")'
@@ -85,17 +99,20 @@ def _parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
 
 
 @lru_cache(maxsize=4096)
-def _request_ip(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+def _request_ip(text: str) -> IpRange | None:
     try:
-        return ipaddress.ip_network(text.strip(), strict=False)
+        return _ip_range(ipaddress.ip_network(text.strip(), strict=False))
     except ValueError:
         return None
 
 
-def _ip_in(network: object, request: object) -> bool:
-    assert isinstance(network, ipaddress.IPv4Network | ipaddress.IPv6Network)
-    assert isinstance(request, ipaddress.IPv4Network | ipaddress.IPv6Network)
-    return request.version == network.version and request.subnet_of(network)  # type: ignore[arg-type]
+def _ip_in(policy_range: object, request_range: object) -> bool:
+    """Say whether the request address (or block) lies inside the policy's block."""
+    if request_range is None:
+        return False
+    version, network, prefix, mask = policy_range  # type: ignore[misc]
+    request_version, address, request_prefix, _ = request_range  # type: ignore[misc]
+    return request_version == version and request_prefix >= prefix and address & mask == network
 
 
 def _split_segments(segments: list[Segment], parts: int) -> list[list[Segment]]:
@@ -264,7 +281,7 @@ OPERATORS: dict[str, OperatorSpec] = {
         False,
         lambda s: _parse_network(_text(s)),
         _request_ip,
-        lambda p, r: r is not None and _ip_in(p, r),
+        _ip_in,
     ),
     "NotIpAddress": OperatorSpec(
         "IpAddress",
@@ -272,7 +289,7 @@ OPERATORS: dict[str, OperatorSpec] = {
         False,
         lambda s: _parse_network(_text(s)),
         _request_ip,
-        lambda p, r: r is not None and _ip_in(p, r),
+        _ip_in,
     ),
     # ArnEquals and ArnLike behave the same (IAM-FACTS 3): per-component wildcard matching.
     "ArnEquals": OperatorSpec("Arn", False, True, **_ARN_SPEC),
@@ -299,21 +316,26 @@ class ConditionClause:
     static: bool  # no Template among the comparands: nothing to resolve per request
 
 
-@dataclass(frozen=True, slots=True)
 class ClauseResult:
-    """How one clause fared against a request."""
+    """How one clause fared against a request (a plain slotted class: one per clause)."""
 
-    clause: ConditionClause
-    matched: bool
-    request_values: list[str] | None
+    __slots__ = ("clause", "matched", "request_values")
+
+    def __init__(
+        self, clause: ConditionClause, matched: bool, request_values: Sequence[str] | None
+    ) -> None:
+        self.clause = clause
+        self.matched = matched
+        self.request_values = request_values
 
     def as_dict(self) -> dict[str, object]:
         """Return the explanation record for this clause."""
+        values = self.request_values
         return {
             "operator": self.clause.operator,
             "key": self.clause.key,
             "policy_values": list(self.clause.values),
-            "request_values": self.request_values,
+            "request_values": list(values) if values is not None else None,
             "matched": self.matched,
         }
 
@@ -469,7 +491,7 @@ def evaluate_clause(clause: ConditionClause, context: Context) -> ClauseResult:
     """Test one clause against the request context."""
     values = context.get(clause.key_lower)
     present = values is not None and len(values) > 0
-    request_values = list(values) if values is not None else None
+    request_values = values
     if clause.spec is None:  # Null
         matched = any(wants_absent != present for wants_absent in clause.comparands)
         return ClauseResult(clause, matched, request_values)

@@ -17,6 +17,7 @@ from iamlab.engine.policy_types import PolicyType
 from iamlab.engine.principals import (
     NAMED_ACCOUNT,
     NAMED_ROLE,
+    Caller,
     match_principal,
     not_principal_excludes,
 )
@@ -236,8 +237,10 @@ class Evaluation:
     deny_statements: list[StatementResult] = field(default_factory=list)
     deciding: list[StatementResult] = field(default_factory=list)
     policies: list[PolicyResult] = field(default_factory=list)
-    # step name -> (present, raw result, consulted, note)
-    steps: dict[str, dict[str, object]] = field(default_factory=dict)
+    # What each step found on its own (Allow, Deny, NoMatch, NotApplicable), and which steps
+    # the decision actually depended on; the explanation shows the others as Skipped.
+    step_results: dict[str, str] = field(default_factory=dict)
+    consulted: set[str] = field(default_factory=set)
     same_account: bool = False
 
 
@@ -283,62 +286,53 @@ def _best_grant(allows: list[StatementResult]) -> StatementResult | None:
     return max(allows, key=lambda s: _GRANT_RANK.get(s.named_as or "", 2))
 
 
+def _policies(placed: PlacedPolicy | None) -> tuple[PlacedPolicy, ...]:
+    return (placed,) if placed is not None else ()
+
+
+def _first_each(groups: Iterable[list[StatementResult]]) -> list[StatementResult]:
+    """Take the first statement of each group (one deciding statement per level or policy)."""
+    return [group[0] for group in groups if group]
+
+
 def evaluate(simulation: Simulation) -> Evaluation:
     """Decide the request and record every step for the explanation."""
     evaluation = Evaluation(simulation=simulation, context=effective_context(simulation))
     caller = simulation.caller
+    kind = caller.kind
     account_principal = caller.is_iam_principal
-    evaluation.same_account = (
+    evaluation.same_account = same_account = (
         account_principal
         and simulation.resource_account is not None
         and caller.account == simulation.resource_account
     )
-    boundary_applies = caller.kind in {"user", "role", "assumed_role", "federated_user"}
+    boundary_applies = kind in {"user", "role", "assumed_role", "federated_user"}
     has_boundary = boundary_applies and simulation.permission_boundary is not None
-    identity_applies = account_principal and caller.kind != "root"
+    identity_applies = account_principal and kind != "root"
     session_applies = caller.is_session
     # SCPs limit the principals of member accounts, root user included, but not service-linked
     # roles; the document cannot tell the management account, so supplied SCPs always apply.
     scp_applies = account_principal and not caller.is_service_linked_role
+    trust_mode = simulation.trust_mode
+    required = simulation.resource_policy_required
+    resource_step = "trust_policy" if trust_mode else "resource_policy"
+    resource_type = PolicyType.TRUST if trust_mode else PolicyType.RESOURCE
 
-    rcp_levels = [
-        _evaluate_policies(level, True, evaluation, has_boundary) for level in simulation.rcps
-    ]
-    scp_levels = [
-        _evaluate_policies(level, scp_applies, evaluation, has_boundary)
-        for level in simulation.scps
-    ]
-    endpoint = _evaluate_policies(
-        [simulation.endpoint_policy] if simulation.endpoint_policy else [],
-        True,
-        evaluation,
-        has_boundary,
-    )
-    resource = _evaluate_policies(
-        [simulation.resource_policy] if simulation.resource_policy else [],
-        True,
-        evaluation,
-        has_boundary,
-    )
-    identity = _evaluate_policies(
-        simulation.identity_policies, identity_applies, evaluation, has_boundary
-    )
-    boundary = _evaluate_policies(
-        [simulation.permission_boundary] if simulation.permission_boundary else [],
-        boundary_applies,
-        evaluation,
-        has_boundary,
-    )
-    session = _evaluate_policies(
-        simulation.session_policies, session_applies, evaluation, has_boundary
-    )
+    def run(placed: Iterable[PlacedPolicy], applies: bool) -> list[PolicyResult]:
+        return _evaluate_policies(placed, applies, evaluation, has_boundary)
 
-    resource_step = "trust_policy" if simulation.trust_mode else "resource_policy"
-    resource_type = PolicyType.TRUST if simulation.trust_mode else PolicyType.RESOURCE
+    rcp_levels = [run(level, True) for level in simulation.rcps]
+    scp_levels = [run(level, scp_applies) for level in simulation.scps]
+    endpoint = run(_policies(simulation.endpoint_policy), True)
+    resource = run(_policies(simulation.resource_policy), True)
+    identity = run(simulation.identity_policies, identity_applies)
+    boundary = run(_policies(simulation.permission_boundary), boundary_applies)
+    session = run(simulation.session_policies, session_applies)
 
-    # Step 1: explicit deny in any policy that applies. The type named in AccessDenied is the
-    # first in AWS's evaluation order.
-    ordered = [
+    # Step 1: a matching Deny in any policy that applies. AccessDenied names the first type in
+    # AWS's evaluation order.
+    results = evaluation.step_results
+    for step, policy_type, policy_results in (
         ("rcp", PolicyType.RCP, [r for level in rcp_levels for r in level]),
         ("scp", PolicyType.SCP, [r for level in scp_levels for r in level]),
         ("endpoint_policy", PolicyType.ENDPOINT, endpoint),
@@ -346,12 +340,10 @@ def evaluate(simulation: Simulation) -> Evaluation:
         ("identity_policy", PolicyType.IDENTITY, identity),
         ("permission_boundary", PolicyType.PERMISSION_BOUNDARY, boundary),
         ("session_policy", PolicyType.SESSION, session),
-    ]
-    deny_steps: set[str] = set()
-    for step, policy_type, results in ordered:
-        denies = _denies(results)
+    ):
+        denies = _denies(policy_results)
         if denies:
-            deny_steps.add(step)
+            results[step] = "Deny"
             evaluation.deny_statements.extend(denies)
             if evaluation.denied_by is None:
                 evaluation.denied_by = policy_type
@@ -362,9 +354,6 @@ def evaluate(simulation: Simulation) -> Evaluation:
     resource_allows = _allows(resource)
     endpoint_allows = _allows(endpoint)
     scp_allows = [_allows(level) for level in scp_levels]
-    rcp_present = bool(simulation.rcps)
-    scp_present = bool(simulation.scps)
-
     boundary_ok = not has_boundary or bool(boundary_allows)
     if not session_applies:
         session_ok = True
@@ -373,185 +362,137 @@ def evaluate(simulation: Simulation) -> Evaluation:
     else:
         # A role session without a session policy keeps the role's permissions; a federated
         # user session (GetFederationToken) without one has none (IAM-FACTS 1.1, step 7).
-        session_ok = caller.kind == "assumed_role"
-    grant = _best_grant(resource_allows)
+        session_ok = kind == "assumed_role"
 
-    steps = evaluation.steps
-    consulted: set[str] = {"deny_evaluation"}
+    def outcome(applies: bool, allowed: bool) -> str:
+        return "NotApplicable" if not applies else ("Allow" if allowed else "NoMatch")
 
-    def finish(
-        decision: str, denied_by: PolicyType | None, deciding: list[StatementResult]
-    ) -> None:
-        evaluation.decision = decision
-        if decision != EXPLICITLY_DENIED:
-            evaluation.denied_by = denied_by
-        evaluation.deciding = deciding
+    scp_ok = all(scp_allows)
+    found = {
+        "rcp": outcome(bool(simulation.rcps), True),
+        "scp": outcome(bool(simulation.scps) and scp_applies, scp_ok),
+        "endpoint_policy": outcome(simulation.endpoint_policy is not None, bool(endpoint_allows)),
+        resource_step: outcome(
+            simulation.resource_policy is not None or required, bool(resource_allows)
+        ),
+        "root_user": outcome(kind == "root", True),
+        "identity_policy": outcome(identity_applies, bool(identity_allows)),
+        "permission_boundary": outcome(has_boundary, bool(boundary_allows)),
+        "session_policy": outcome(session_applies, session_ok),
+    }
+    for step, result in found.items():
+        results.setdefault(step, result)
+    results["deny_evaluation"] = "Deny" if evaluation.deny_statements else "NoMatch"
 
-    raw: dict[str, str] = {}
-    raw["deny_evaluation"] = "Deny" if deny_steps else "NoMatch"
-    raw["rcp"] = "Allow" if rcp_present else "NotApplicable"
-    if not scp_present or not scp_applies:
-        raw["scp"] = "NotApplicable"
-    else:
-        raw["scp"] = "Allow" if all(scp_allows) else "NoMatch"
-    raw["endpoint_policy"] = (
-        ("Allow" if endpoint_allows else "NoMatch")
-        if simulation.endpoint_policy
-        else "NotApplicable"
-    )
-    if simulation.resource_policy is None:
-        raw[resource_step] = "NoMatch" if simulation.trust_mode else "NotApplicable"
-    else:
-        raw[resource_step] = "Allow" if resource_allows else "NoMatch"
-    raw["root_user"] = "Allow" if caller.kind == "root" else "NotApplicable"
-    if not identity_applies:
-        raw["identity_policy"] = "NotApplicable"
-    else:
-        raw["identity_policy"] = "Allow" if identity_allows else "NoMatch"
-    if not has_boundary:
-        raw["permission_boundary"] = "NotApplicable"
-    else:
-        raw["permission_boundary"] = "Allow" if boundary_allows else "NoMatch"
-    if not session_applies:
-        raw["session_policy"] = "NotApplicable"
-    elif simulation.session_policy_supplied:
-        raw["session_policy"] = "Allow" if session_allows else "NoMatch"
-    else:
-        raw["session_policy"] = "Allow" if session_ok else "NoMatch"
-    for step in deny_steps:
-        raw[step] = "Deny"
-
-    scp_deciding = [s for level in scp_allows for s in level[:1]] if raw["scp"] == "Allow" else []
-    guardrails = scp_deciding + endpoint_allows[:1]
-
-    def limits_deciding() -> list[StatementResult]:
-        return boundary_allows[:1] + session_allows[:1]
-
+    consulted = evaluation.consulted
+    consulted.add("deny_evaluation")
+    if evaluation.deny_statements:
+        consulted.update(step for step, result in results.items() if result == "Deny")
+        evaluation.decision = EXPLICITLY_DENIED
+        evaluation.deciding = evaluation.deny_statements
+        return evaluation
     # RCPs never deny implicitly: RCPFullAWSAccess is attached at every level, so only their
     # Deny statements (step 1) matter.
-    if deny_steps:
-        consulted |= deny_steps
-        finish(EXPLICITLY_DENIED, evaluation.denied_by, evaluation.deny_statements)
-    elif raw["scp"] == "NoMatch":
-        consulted |= {"rcp", "scp"}
-        finish(IMPLICITLY_DENIED, PolicyType.SCP, [])
-    elif raw["endpoint_policy"] == "NoMatch":
-        consulted |= {"rcp", "scp", "endpoint_policy"}
-        finish(IMPLICITLY_DENIED, PolicyType.ENDPOINT, [])
-    else:
-        consulted |= {"rcp", "scp", "endpoint_policy"}
-        _decide_grants(
-            evaluation,
-            consulted,
-            finish,
-            resource_step=resource_step,
-            resource_type=resource_type,
-            grant=grant,
-            resource_allows=resource_allows,
-            identity_allows=identity_allows,
-            boundary_ok=boundary_ok,
-            session_ok=session_ok,
-            guardrails=guardrails,
-            limits=limits_deciding(),
-            raw=raw,
-        )
-    for name, result in raw.items():
-        steps[name] = {"result": result, "consulted": name in consulted}
+    consulted.update(("rcp", "scp"))
+    if results["scp"] == "NoMatch":
+        evaluation.decision, evaluation.denied_by = IMPLICITLY_DENIED, PolicyType.SCP
+        return evaluation
+    consulted.add("endpoint_policy")
+    if results["endpoint_policy"] == "NoMatch":
+        evaluation.decision, evaluation.denied_by = IMPLICITLY_DENIED, PolicyType.ENDPOINT
+        return evaluation
+    guardrails = _first_each(scp_allows) + endpoint_allows[:1]
+    limits = boundary_allows[:1] + session_allows[:1]
+    consulted.add(resource_step)
+    decision, denied_by, deciding, needed = _decide_grants(
+        caller,
+        same_account=same_account,
+        required=required,
+        resource_type=resource_type,
+        grant=_best_grant(resource_allows),
+        identity_allows=identity_allows,
+        boundary_ok=boundary_ok,
+        session_ok=session_ok,
+    )
+    evaluation.decision, evaluation.denied_by = decision, denied_by
+    consulted.update(needed)
+    if decision == ALLOWED:
+        used_limits = limits if needed & {"permission_boundary", "session_policy"} else []
+        evaluation.deciding = guardrails + deciding + used_limits
     return evaluation
 
 
+_PRINCIPAL_STEPS = frozenset({"identity_policy", "permission_boundary", "session_policy"})
+_LIMIT_STEPS = frozenset({"permission_boundary", "session_policy"})
+
+
 def _decide_grants(
-    evaluation: Evaluation,
-    consulted: set[str],
-    finish,  # type: ignore[no-untyped-def]
+    caller: Caller,
     *,
-    resource_step: str,
+    same_account: bool,
+    required: bool,
     resource_type: PolicyType,
     grant: StatementResult | None,
-    resource_allows: list[StatementResult],
     identity_allows: list[StatementResult],
     boundary_ok: bool,
     session_ok: bool,
-    guardrails: list[StatementResult],
-    limits: list[StatementResult],
-    raw: dict[str, str],
-) -> None:
-    """Combine resource-based, identity-based, boundary and session results (IAM-FACTS 1.1-1.3)."""
-    simulation = evaluation.simulation
-    caller = simulation.caller
-    consulted.add(resource_step)
+) -> tuple[str, PolicyType | None, list[StatementResult], frozenset[str]]:
+    """Combine resource-based, identity-based, boundary and session results (IAM-FACTS 1.1-1.3).
 
+    Returns the decision, the policy type that blocked (or None), the deciding Allow
+    statements other than guardrails and limits, and the steps the decision depended on.
+    """
+    nothing: frozenset[str] = frozenset()
+    granted = [grant] if grant is not None else []
     if not caller.is_iam_principal:
         # Service principals, identity providers and anonymous callers have no identity-based
         # policies: only the resource-based (or trust) policy can let them in.
         if grant is not None:
-            finish(ALLOWED, None, [*guardrails, grant])
-        else:
-            finish(IMPLICITLY_DENIED, resource_type, [])
-        return
+            return ALLOWED, None, granted, nothing
+        return IMPLICITLY_DENIED, resource_type, [], nothing
 
     if caller.kind == "root":
-        consulted.add("root_user")
         # The root user has full access to its own account; elsewhere the resource's account
         # must grant it through a resource-based policy. A role trust policy must always allow
         # explicitly (STS itself also refuses root callers of AssumeRole, which is the world's
         # error to raise, not an authorization decision).
-        if evaluation.same_account and not simulation.trust_mode:
-            finish(ALLOWED, None, guardrails)
-        elif grant is not None:
-            finish(ALLOWED, None, [*guardrails, grant])
-        else:
-            finish(IMPLICITLY_DENIED, resource_type, [])
-        return
+        root = frozenset({"root_user"})
+        if (same_account and not required) or grant is not None:
+            return ALLOWED, None, granted, root
+        return IMPLICITLY_DENIED, resource_type, [], root
 
     identity_ok = bool(identity_allows)
     principal_side = identity_ok and boundary_ok and session_ok
+    if not identity_ok:
+        principal_blocker = PolicyType.IDENTITY
+    elif not boundary_ok:
+        principal_blocker = PolicyType.PERMISSION_BOUNDARY
+    else:
+        principal_blocker = PolicyType.SESSION
 
-    def principal_side_blocker() -> PolicyType:
-        if not identity_ok:
-            return PolicyType.IDENTITY
-        if not boundary_ok:
-            return PolicyType.PERMISSION_BOUNDARY
-        return PolicyType.SESSION
-
-    principal_steps = {"identity_policy", "permission_boundary", "session_policy"}
-
-    if not evaluation.same_account:
+    if not same_account:
         # Cross-account: the requester's account and the resource's account must both allow.
-        consulted |= principal_steps
         if not principal_side:
-            finish(IMPLICITLY_DENIED, principal_side_blocker(), [])
-        elif grant is None:
-            finish(IMPLICITLY_DENIED, resource_type, [])
-        else:
-            finish(ALLOWED, None, [*guardrails, grant, *identity_allows[:1], *limits])
-        return
+            return IMPLICITLY_DENIED, principal_blocker, [], _PRINCIPAL_STEPS
+        if grant is None:
+            return IMPLICITLY_DENIED, resource_type, [], _PRINCIPAL_STEPS
+        return ALLOWED, None, [grant, *identity_allows[:1]], _PRINCIPAL_STEPS
 
     if grant is not None and grant.named_as not in (NAMED_ACCOUNT, NAMED_ROLE):
         # The policy names the caller itself: granted directly, no other allow needed.
-        finish(ALLOWED, None, [*guardrails, grant])
-        return
+        return ALLOWED, None, granted, nothing
     if grant is not None and grant.named_as == NAMED_ROLE:
-        consulted |= {"permission_boundary", "session_policy"}
+        # Naming the role grants its sessions, within their boundary and session policy.
         if boundary_ok and session_ok:
-            finish(ALLOWED, None, [*guardrails, grant, *limits])
-            return
-    if simulation.trust_mode and grant is None:
-        # A role trust policy must allow explicitly; identity-based policies cannot stand in.
-        finish(IMPLICITLY_DENIED, PolicyType.TRUST, [])
-        return
-    consulted |= principal_steps
+            return ALLOWED, None, granted, _LIMIT_STEPS
+        if not identity_ok:
+            blocker = PolicyType.PERMISSION_BOUNDARY if not boundary_ok else PolicyType.SESSION
+            return IMPLICITLY_DENIED, blocker, [], _PRINCIPAL_STEPS
+    if required and grant is None:
+        # A role trust policy (or KMS key policy) must allow explicitly; identity-based
+        # policies cannot stand in for it.
+        return IMPLICITLY_DENIED, resource_type, [], nothing
     if principal_side:
-        deciding = guardrails + identity_allows[:1] + limits
-        if simulation.trust_mode and grant is not None:
-            deciding = [*guardrails, grant, *identity_allows[:1], *limits]
-        finish(ALLOWED, None, deciding)
-        return
-    if grant is not None and grant.named_as == NAMED_ROLE:
-        finish(
-            IMPLICITLY_DENIED,
-            PolicyType.PERMISSION_BOUNDARY if not boundary_ok else PolicyType.SESSION,
-            [],
-        )
-        return
-    finish(IMPLICITLY_DENIED, principal_side_blocker(), [])
+        deciding = [*granted, *identity_allows[:1]] if required else identity_allows[:1]
+        return ALLOWED, None, deciding, _PRINCIPAL_STEPS
+    return IMPLICITLY_DENIED, principal_blocker, [], _PRINCIPAL_STEPS

@@ -73,21 +73,33 @@ def _note(evaluation: Evaluation, step: str, result: str) -> str:
         return "No Deny statement in any policy matches this request."
     if step == "rcp":
         if result == "NotApplicable":
-            return "No resource control policies: the resource's account is not in an organization that uses them."
+            return (
+                "No resource control policies: the resource's account is not in an "
+                "organization that uses them."
+            )
         if result == "Deny":
             return "A resource control policy denies this request on the resource."
-        return "RCPFullAWSAccess, attached at every level, lets the request through and no RCP denies it."
+        return (
+            "RCPFullAWSAccess, attached at every level, lets the request through and no RCP "
+            "denies it."
+        )
     if step == "scp":
         if result == "NotApplicable":
             if simulation.scps and caller.is_service_linked_role:
                 return "Service control policies do not restrict service-linked roles."
             if simulation.scps:
-                return "Service control policies restrict only principals in the organization's accounts."
+                return (
+                    "Service control policies restrict only principals in the organization's "
+                    "accounts."
+                )
             return "No service control policies: the principal's account is not in an organization."
         if result == "Deny":
             return "A service control policy denies this request."
         if result == "NoMatch":
-            return "At some organization level no service control policy allows this action; every level must allow it."
+            return (
+                "At some organization level no service control policy allows this action; "
+                "every level must allow it."
+            )
         return "Every organization level has a service control policy that allows this action."
     if step == "endpoint_policy":
         if result == "NotApplicable":
@@ -105,7 +117,15 @@ def _note(evaluation: Evaluation, step: str, result: str) -> str:
             return f"The {kind} denies this request."
         if result == "NoMatch":
             if step == "trust_policy" and simulation.resource_policy is None:
-                return "No role trust policy was supplied; a role can be assumed only if its trust policy allows it."
+                return (
+                    "No role trust policy was supplied; a role can be assumed only if its "
+                    "trust policy allows it."
+                )
+            if simulation.resource_policy is None:
+                return (
+                    "No key policy was supplied; a KMS key is usable only if its key policy "
+                    "allows it."
+                )
             return f"No statement in the {kind} allows this principal to perform {action}."
         return f"The {kind} allows this principal to perform {action}."
     if step == "root_user":
@@ -130,7 +150,10 @@ def _note(evaluation: Evaluation, step: str, result: str) -> str:
         if result == "Deny":
             return "The permissions boundary denies this request."
         if result == "NoMatch":
-            return f"The permissions boundary does not allow {action}, so it caps the permissions below it."
+            return (
+                f"The permissions boundary does not allow {action}, so it caps the permissions "
+                "below it."
+            )
         return f"The permissions boundary allows {action}."
     if step == "session_policy":
         if result == "NotApplicable":
@@ -158,9 +181,8 @@ def build_explanation(evaluation: Evaluation) -> dict[str, object]:
     for step, policy_type in STEP_ORDER:
         if step in {"resource_policy", "trust_policy"} and step != resource_step:
             continue
-        record = evaluation.steps[step]
-        result = str(record["result"])
-        if not record["consulted"] and result not in {"NotApplicable", "Deny"}:
+        result = evaluation.step_results[step]
+        if step not in evaluation.consulted and result not in {"NotApplicable", "Deny"}:
             result = "Skipped"
         steps.append(
             {

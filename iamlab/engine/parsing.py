@@ -250,8 +250,9 @@ def _compile_principal(
     else:
         raise EngineInputError(
             path,
-            f'{element} must be "*" or an object such as {{"AWS": "arn:aws:iam::111122223333:root"}} '
-            f'or {{"Service": "lambda.amazonaws.com"}}, not {describe_type(value)}.',
+            f'{element} must be "*" or an object such as '
+            '{"AWS": "arn:aws:iam::111122223333:root"} or {"Service": "lambda.amazonaws.com"}, '
+            f"not {describe_type(value)}.",
         )
     if policy_type is PolicyType.RCP and any(entry.kind != "everyone" for entry in entries):
         raise EngineInputError(
@@ -275,7 +276,8 @@ def _compile_statement(
     if not isinstance(raw, dict):
         raise EngineInputError(
             path,
-            f"A statement must be an object with Effect, Action and Resource, not {describe_type(raw)}.",
+            "A statement must be an object with Effect, Action and Resource, not "
+            f"{describe_type(raw)}.",
         )
     for key in raw:
         if key not in STATEMENT_ELEMENTS:
@@ -433,7 +435,8 @@ def compile_policy(document: object, policy_type: PolicyType, path: str = "") ->
     if not isinstance(document, dict):
         raise EngineInputError(
             path,
-            f"A policy document must be a JSON object with a Statement, not {describe_type(document)}.",
+            "A policy document must be a JSON object with a Statement, not "
+            f"{describe_type(document)}.",
         )
     text = policy_text(document, path)
     size = policy_size(text)
@@ -510,8 +513,9 @@ def _compile_document(document: dict[str, object], policy_type: PolicyType) -> P
             if statement.sid in seen_sids:
                 raise EngineInputError(
                     join_path(statement_path, "Sid"),
-                    f'Sid "{statement.sid}" is already used by Statement[{seen_sids[statement.sid]}]; '
-                    "statement IDs must be unique within a policy.",
+                    f'Sid "{statement.sid}" is already used by '
+                    f"Statement[{seen_sids[statement.sid]}]; statement IDs must be unique within "
+                    "a policy.",
                 )
             seen_sids[statement.sid] = index
         statements.append(statement)

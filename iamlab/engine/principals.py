@@ -229,7 +229,7 @@ def _role_matches(entry: PrincipalEntry, caller: Caller) -> bool:
 
 
 def identity_chain(caller: Caller) -> list[str]:
-    """List the identities AWS may check for the caller, outermost first (account, role, session)."""
+    """List the identities AWS may check for the caller, outermost first."""
     if caller.kind == "user":
         return ["account", "user"]
     if caller.kind == "assumed_role":

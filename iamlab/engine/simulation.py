@@ -71,6 +71,9 @@ class Simulation:
     principal_account: str | None
     resource_account: str | None
     trust_mode: bool
+    # Role trust policies and KMS key policies must allow explicitly (IAM-FACTS 1.1, step 4):
+    # identity-based policies alone never suffice for these resources.
+    resource_policy_required: bool
     identity_policies: tuple[PlacedPolicy, ...] = ()
     resource_policy: PlacedPolicy | None = None
     permission_boundary: PlacedPolicy | None = None
@@ -115,7 +118,8 @@ def _context_value(value: object, path: str) -> str:
         return value
     raise _invalid(
         path,
-        f"A context value must be a string, number, boolean or a list of them, not {describe_type(value)}.",
+        "A context value must be a string, number, boolean or a list of them, not "
+        f"{describe_type(value)}.",
     )
 
 
@@ -126,7 +130,8 @@ def read_context(raw: object) -> dict[str, list[str]]:
     if not isinstance(raw, dict):
         raise _invalid(
             "request.context",
-            'request.context must be an object of condition keys, like {"aws:SourceIp": "203.0.113.9"}.',
+            "request.context must be an object of condition keys, like "
+            '{"aws:SourceIp": "203.0.113.9"}.',
         )
     if len(raw) > MAX_CONTEXT_KEYS:
         raise _invalid(
@@ -171,14 +176,18 @@ def _levels(
 ) -> tuple[tuple[PlacedPolicy, ...], ...]:
     raw = document.get(key)
     if raw is None:
-        return []
-    shape = f"{key} must be a list of organization levels, root first, each a list of policies: [[ROOT_POLICY], [OU_POLICY], [ACCOUNT_POLICY]]"
+        return ()
+    shape = (
+        f"{key} must be a list of organization levels, root first, each a list of policies: "
+        "[[ROOT_POLICY], [OU_POLICY], [ACCOUNT_POLICY]]"
+    )
     if not isinstance(raw, list):
         raise _invalid(key, f"{shape}; not {describe_type(raw)}.")
     if len(raw) > MAX_LEVELS:
         raise _invalid(
             key,
-            f"{key} has {len(raw)} levels; an organization has at most {MAX_LEVELS} (root, five OUs, account).",
+            f"{key} has {len(raw)} levels; an organization has at most {MAX_LEVELS} "
+            "(root, five OUs, account).",
         )
     levels: list[tuple[PlacedPolicy, ...]] = []
     for level_index, level in enumerate(raw):
@@ -244,7 +253,8 @@ def read_simulation(document: object) -> Simulation:
     if not _REQUEST_ACTION.fullmatch(action):
         raise _invalid(
             "request.action",
-            f'request.action "{action}" must be one action written service:Action, like "s3:GetObject", without wildcards.',
+            f'request.action "{action}" must be one action written service:Action, like '
+            '"s3:GetObject", without wildcards.',
         )
     resource = _request_string(
         request, "resource", '"arn:aws:s3:::example-bucket/report.csv" or "*"'
@@ -253,7 +263,8 @@ def read_simulation(document: object) -> Simulation:
     if resource != "*" and resource_arn is None:
         raise _invalid(
             "request.resource",
-            f'request.resource "{resource}" must be an ARN (arn:partition:service:region:account:resource) or "*".',
+            f'request.resource "{resource}" must be an ARN '
+            '(arn:partition:service:region:account:resource) or "*".',
         )
     context = read_context(request.get("context"))
     hint = context.get("aws:principalarn")
@@ -272,8 +283,8 @@ def read_simulation(document: object) -> Simulation:
     elif resource_arn is not None and is_account_id(resource_arn.account):
         resource_account = resource_arn.account
     elif caller.account is not None:
-        # ARNs of some resources (S3 buckets and objects) carry no account: the engine then takes
-        # the resource to be in the caller's account, unless request.resource_account says otherwise.
+        # ARNs of some resources (S3 buckets and objects) carry no account: the engine then
+        # takes the resource to be in the caller's account, unless resource_account says so.
         resource_account = caller.account
 
     trust_mode = (
@@ -292,6 +303,12 @@ def read_simulation(document: object) -> Simulation:
         principal_account=caller.account if caller.kind != "federated" else None,
         resource_account=resource_account,
         trust_mode=trust_mode,
+        resource_policy_required=trust_mode
+        or (
+            resource_arn is not None
+            and resource_arn.service == "kms"
+            and resource_arn.resource.startswith("key/")
+        ),
     )
 
     policies = policy_set_for(document, trust_mode)
@@ -354,7 +371,8 @@ def compile_policy_set(document: dict[str, object], trust_mode: bool) -> PolicyS
         if not raw_session or len(raw_session) > MAX_SESSION_POLICIES:
             raise _invalid(
                 "session_policy",
-                f"session_policy as a list must hold 1 to {MAX_SESSION_POLICIES} policies (one inline plus up to ten managed).",
+                f"session_policy as a list must hold 1 to {MAX_SESSION_POLICIES} policies "
+                "(one inline plus up to ten managed).",
             )
         session_policies = tuple(
             PlacedPolicy(

@@ -73,7 +73,8 @@ def test_invalid_document_gives_exit_1_and_an_error_result(tmp_path: Path) -> No
         "error": {
             "code": "InvalidSimulation",
             "path": "request.resource",
-            "message": 'request.resource is required, for example "arn:aws:s3:::example-bucket/report.csv" or "*".',
+            "message": "request.resource is required, for example "
+            '"arn:aws:s3:::example-bucket/report.csv" or "*".',
         }
     }
 
@@ -90,9 +91,9 @@ def test_bad_json_is_an_invalid_document() -> None:
 
 def test_duplicate_keys_are_reported_with_their_path() -> None:
     text = (
-        '{"request": {"principal": "%s", "action": "s3:GetObject", "resource": "*"},'
+        f'{{"request": {{"principal": "{ALICE}", "action": "s3:GetObject", "resource": "*"}},'
         ' "identity_policies": [{"Statement": [{"Effect": "Allow", "Effect": "Deny",'
-        ' "Action": "*", "Resource": "*"}]}]}' % ALICE
+        ' "Action": "*", "Resource": "*"}]}]}'
     )
     status, output = run(["simulate", "-"], text)
     assert status == 1

@@ -34,7 +34,12 @@ READ = policy(allow("s3:GetObject", f"{BUCKET}/*"))
 READ_ALL = policy(allow("s3:*", "*"))
 NOTHING = policy(allow("ec2:DescribeInstances", "*"))
 ASSUME = policy(allow("sts:AssumeRole", ROLE))
-ROLE_CONTEXT = {"aws:PrincipalArn": ROLE}
+SERVICE_LINKED_ROLE = (
+    f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport"
+)
+
+KEY = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+DECRYPT = policy(allow("kms:Decrypt", "*"))
 
 CASES = [
     # Basic identity-based evaluation.
@@ -1269,9 +1274,7 @@ CASES = [
             f"arn:aws:sts::{ACCOUNT}:assumed-role/AWSServiceRoleForSupport/x",
             "s3:GetObject",
             OBJECT,
-            {
-                "aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport"
-            },
+            {"aws:PrincipalArn": SERVICE_LINKED_ROLE},
             identity_policies=[READ],
             scps=[[policy(deny("*"))]],
         ),
@@ -1382,6 +1385,42 @@ CASES = [
         ),
         EXPLICIT,
         "VPC endpoint policy",
+    ),
+    # KMS key policies must allow explicitly, like trust policies (IAM-FACTS 1.1 step 4).
+    (
+        "kms_key_policy_naming_account_enables_identity_policies",
+        simulation(
+            ALICE,
+            "kms:Decrypt",
+            KEY,
+            identity_policies=[DECRYPT],
+            resource_policy=policy(allow("kms:*", "*", Principal={"AWS": ROOT})),
+        ),
+        ALLOWED,
+        None,
+    ),
+    (
+        "kms_identity_policy_alone_is_not_enough",
+        simulation(
+            ALICE,
+            "kms:Decrypt",
+            KEY,
+            identity_policies=[DECRYPT],
+            resource_policy=policy(allow("kms:*", "*", Principal={"AWS": BOB_ELSEWHERE})),
+        ),
+        IMPLICIT,
+        "resource-based policy",
+    ),
+    (
+        "kms_key_policy_naming_user_needs_no_identity_policy",
+        simulation(
+            ALICE,
+            "kms:Decrypt",
+            KEY,
+            resource_policy=policy(allow("kms:Decrypt", "*", Principal={"AWS": ALICE})),
+        ),
+        ALLOWED,
+        None,
     ),
 ]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from engine_cast import ACCOUNT, ALICE, OBJECT, ROLE, SESSION, allow, deny, policy, simulation
 from hypothesis import given, settings
@@ -18,7 +18,7 @@ TEXT_ALPHABET = "ab:/*?"
 def reference_match(pattern: str, text: str) -> bool:
     """Decide a glob by the textbook dynamic programme (exponential-free, obviously right)."""
 
-    @lru_cache(maxsize=None)
+    @cache
     def match(p: int, t: int) -> bool:
         if p == len(pattern):
             return t == len(text)
