@@ -12,10 +12,15 @@ account; AWS services and the outside world sit outside the boxes.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from iamlab.diagrams.graph import Diagram
 from iamlab.diagrams.legend import EdgeKind, Mark, NodeKind
+
+if TYPE_CHECKING:
+    from iamlab.world import World
+    from iamlab.world.events import Event, EventCaller
+
 
 # Beyond this many calls only the latest are drawn; the text says how many were left out.
 MAX_EVENTS = 120
@@ -45,7 +50,7 @@ def _parse_time(value: object) -> datetime | None:
     return None
 
 
-def _resource_of(event: Any) -> str:
+def _resource_of(event: Event) -> str:
     """Return the event's resource; for a call refused before authorization, its target."""
     if event.resource:
         return str(event.resource)
@@ -58,7 +63,7 @@ def _resource_of(event: Any) -> str:
 
 
 class _SessionGraphBuilder:
-    def __init__(self, world: Any, current: str | None) -> None:
+    def __init__(self, world: World, current: str | None) -> None:
         self.world = world
         self.now: datetime = world.now()
         self.current = current
@@ -169,7 +174,7 @@ class _SessionGraphBuilder:
             )
         return key
 
-    def caller_node(self, caller: Any) -> str:
+    def caller_node(self, caller: EventCaller) -> str:
         credential_type = caller.credential_type
         principal = caller.principal_arn or ""
         if credential_type == "service":
@@ -207,7 +212,7 @@ class _SessionGraphBuilder:
 
     # Events ----------------------------------------------------------------------------
 
-    def outcome(self, event: Any) -> tuple[EdgeKind, str]:
+    def outcome(self, event: Event) -> tuple[EdgeKind, str]:
         """Return the edge kind and the words for the outcome of one call."""
         error = event.error
         if event.decision in {"ExplicitlyDenied", "ImplicitlyDenied"}:
@@ -222,7 +227,7 @@ class _SessionGraphBuilder:
             return EdgeKind.ALLOWED, "allowed (no permission needed)"
         return EdgeKind.ALLOWED, "allowed"
 
-    def add_event(self, event: Any) -> str:
+    def add_event(self, event: Event) -> str:
         caller = self.caller_node(event.caller)
         kind, words = self.outcome(event)
         action = event.action or f"{event.service}:{event.operation}"
@@ -259,7 +264,7 @@ class _SessionGraphBuilder:
             f"#{event.seq}: {who} called {action} on {self.diagram.nodes[target].title}: {words}."
         )
 
-    def mark_current(self, events: list[Any]) -> str | None:
+    def mark_current(self, events: list[Event]) -> str | None:
         wanted = self.current
         if wanted is None and events:
             caller = events[-1].caller
@@ -279,7 +284,7 @@ class _SessionGraphBuilder:
         return None
 
 
-def session_graph(world: Any, current: str | None = None, title: str | None = None) -> Diagram:
+def session_graph(world: World, current: str | None = None, title: str | None = None) -> Diagram:
     """Build the session graph of a world's event log.
 
     `current` is the access key id or principal ARN of whoever acts now (the console's

@@ -26,11 +26,16 @@ import ipaddress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iamlab.diagrams.graph import Diagram, Edge, Node
 from iamlab.diagrams.legend import EdgeKind, Mark, NodeKind
 from iamlab.engine.wildcard import compile_pattern
+
+if TYPE_CHECKING:
+    from iamlab.world import World
+    from iamlab.world.model import Role
+
 
 ADMIN_PROBE_ACTION = "iamlab:AnyAction"
 ADMIN_PROBE_RESOURCE = "*"
@@ -126,7 +131,7 @@ def _read_aws_principal(value: str, audience: TrustAudience) -> None:
         audience.unknown = True
 
 
-def _identity_documents(world: Any, candidate: Candidate) -> list[dict[str, Any]]:
+def _identity_documents(world: World, candidate: Candidate) -> list[dict[str, Any]]:
     """Return the identity-based policy documents of a user (with its groups) or a role."""
     entity = world.find_user(candidate.arn) if candidate.kind == "user" else None
     if candidate.kind == "role":
@@ -273,11 +278,11 @@ def _operator_word(operator: str) -> str:
 
 
 class _TrustGraphBuilder:
-    def __init__(self, world: Any) -> None:
+    def __init__(self, world: World) -> None:
         self.world = world
         self.diagram = Diagram(kind="trust", title="Who may assume what")
         self.candidates: list[Candidate] = []
-        self.roles: list[Any] = []
+        self.roles: list[Role] = []
         self.audiences: dict[str, TrustAudience] = {}
         self.documents: dict[str, list[dict[str, Any]]] = {}
         self.assume_edges: list[tuple[str, str, EdgeKind, str]] = []
@@ -340,7 +345,7 @@ class _TrustGraphBuilder:
                 Candidate(key, f"arn:aws:iam::{account_id}:root", "account", account_id)
             )
 
-    def could_assume(self, candidate: Candidate, role: Any) -> bool:
+    def could_assume(self, candidate: Candidate, role: Role) -> bool:
         audience = self.audiences[role.arn]
         if audience.unknown:
             return True
@@ -363,7 +368,7 @@ class _TrustGraphBuilder:
             self.documents[candidate.key] = _identity_documents(self.world, candidate)
         return _may_allow(self.documents[candidate.key], ASSUME_ACTIONS[candidate.kind], role.arn)
 
-    def assume_edges_for(self, candidate: Candidate, role: Any) -> None:
+    def assume_edges_for(self, candidate: Candidate, role: Role) -> None:
         action = ASSUME_ACTIONS[candidate.kind]
         result = self.simulate(candidate.arn, action, role.arn)
         role_key = f"principal:{role.arn}"
@@ -515,7 +520,7 @@ MERGE_AT_LEAST = 3
 NAMES_SHOWN = 4
 
 
-def node_group_size(node: Any) -> int:
+def node_group_size(node: Node) -> int:
     """Return how many users a merged box stands for (from its title, "12 IAM users")."""
     return int(node.title.split(" ", 1)[0])
 
@@ -600,7 +605,7 @@ def _reaching(successors: dict[str, set[str]], targets: set[str]) -> set[str]:
     return reached
 
 
-def trust_graph(world: Any, title: str | None = None) -> Diagram:
+def trust_graph(world: World, title: str | None = None) -> Diagram:
     """Build the trust graph of a world, every edge decided by the engine."""
     diagram = _TrustGraphBuilder(world).build()
     if title:

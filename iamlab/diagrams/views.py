@@ -24,6 +24,7 @@ from iamlab.diagrams.sessions import session_graph
 from iamlab.diagrams.svg import inline_svg
 from iamlab.diagrams.worlds import cached_trust_graph, learner_world
 from iamlab.scenarios.models import Scenario
+from iamlab.world import World
 
 DIAGRAMS = {
     "trust": "Who may assume what",
@@ -62,7 +63,7 @@ class WhatIfForm(forms.Form):
         return resource
 
 
-def world_principals(world: Any) -> list[tuple[str, str]]:
+def world_principals(world: World) -> list[tuple[str, str]]:
     """Return (ARN, label) for every principal a what-if request can name."""
     choices = []
     for account in world.accounts.values():
@@ -96,7 +97,7 @@ def _principal_values(statement: dict[str, Any], key: str) -> list[str]:
     return [value for value in values if isinstance(value, str)]
 
 
-def _default_what_if(world: Any) -> dict[str, str] | None:
+def _default_what_if(world: World) -> dict[str, str] | None:
     for account in world.accounts.values():
         users = list(account.users.values())
         roles = list(account.roles.values())
@@ -106,7 +107,7 @@ def _default_what_if(world: Any) -> dict[str, str] | None:
 
 
 def _evaluation(
-    request: HttpRequest, scenario: Scenario, world: Any
+    request: HttpRequest, scenario: Scenario, world: World
 ) -> tuple[Diagram | None, dict[str, Any], str | None]:
     """Build the evaluation flow the query asks for; return (diagram, context, problem)."""
     principals = world_principals(world)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -16,6 +15,7 @@ from django.http import HttpRequest
 from iamlab.diagrams.graph import Diagram
 from iamlab.diagrams.trust import trust_graph
 from iamlab.scenarios.models import Scenario, Workspace
+from iamlab.world import World
 
 TRUST_CACHE_PREFIX = "diagrams:trust:v1:"
 TRUST_CACHE_SECONDS = 24 * 3600
@@ -32,7 +32,7 @@ def learner_workspace(request: HttpRequest, scenario: Scenario) -> Workspace | N
     return open_workspaces.filter(owner__isnull=True, session_key=session_key).first()
 
 
-def learner_world(request: HttpRequest, scenario: Scenario) -> tuple[Any, bool]:
+def learner_world(request: HttpRequest, scenario: Scenario) -> tuple[World, bool]:
     """Return (world, from_workspace): the learner's world, else the scenario's."""
     workspace = learner_workspace(request, scenario)
     if workspace is not None:
@@ -40,7 +40,7 @@ def learner_world(request: HttpRequest, scenario: Scenario) -> tuple[Any, bool]:
     return scenario.to_world(), False
 
 
-def cached_trust_graph(world: Any) -> Diagram:
+def cached_trust_graph(world: World) -> Diagram:
     """Return the trust graph of a world, reusing one built for an identical world.
 
     The trust graph depends only on what `world.to_spec()` holds (identities, policies,
