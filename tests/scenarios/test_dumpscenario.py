@@ -22,7 +22,9 @@ def dump(slug: str) -> str:
     return stdout.getvalue()
 
 
-@pytest.mark.parametrize("name", ["iam-roles", "cross-account-external-id", "role-chaining"])
+@pytest.mark.parametrize(
+    "name", ["iam-roles", "cross-account-external-id", "role-chaining", "privilege-escalation"]
+)
 def test_round_trip_gives_back_the_same_fixture(name: str, tmp_path: Path) -> None:
     shipped = FIXTURES / f"{name}.json"
     call_command("loadscenario", str(shipped), stdout=StringIO())

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from django.contrib.auth.models import User as Learner
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from iamlab.scenarios.models import Scenario, Workspace, WorkspaceEntry, WorkspaceError
 
@@ -154,3 +155,48 @@ def test_a_workspace_belongs_to_a_user_or_a_session_not_both(iam_roles: Scenario
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Workspace.objects.create(scenario=iam_roles, owner=learner, session_key="abc")
+
+
+def test_an_append_that_loses_a_race_runs_again_after_the_winner(
+    iam_roles: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = Workspace.objects.create(scenario=iam_roles)
+    workspace.run("sleep 60")
+    real_aggregate = QuerySet.aggregate
+    stale_reads = [{"last": None}]
+
+    def aggregate_missing_the_rival(self: QuerySet, *args: object, **kwargs: object) -> dict:
+        # The first read of the log's end misses an entry another process has just
+        # committed, as it could on a database that ignored the row lock.
+        if self.model is WorkspaceEntry and stale_reads:
+            return stale_reads.pop()
+        return real_aggregate(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "aggregate", aggregate_missing_the_rival)
+
+    result = workspace.run("date")
+
+    assert list(workspace.entries.values_list("seq", "line")) == [(1, "sleep 60"), (2, "date")]
+    assert result.stdout == "Mon Jan  5 09:01:00 UTC 2026\n"
+
+
+def test_a_request_finds_its_learners_workspace(iam_roles: Scenario, rf) -> None:
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+
+    anonymous = rf.get("/")
+    anonymous.user = AnonymousUser()
+    anonymous.session = SessionStore()
+    signed_in = rf.get("/")
+    signed_in.user = Learner.objects.create_user("learner")
+    signed_in.session = SessionStore()
+
+    first = Workspace.objects.for_request(anonymous, iam_roles)
+    again = Workspace.objects.for_request(anonymous, iam_roles)
+    theirs = Workspace.objects.for_request(signed_in, iam_roles)
+
+    assert first.pk == again.pk
+    assert first.session_key == anonymous.session.session_key
+    assert first.owner is None
+    assert theirs.owner == signed_in.user
+    assert theirs.session_key == ""

@@ -18,6 +18,8 @@ from django.utils import timezone
 from iamlab.scenarios.models.content import Scenario
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from iamlab.world import World
     from iamlab.world.cli import CommandResult, Console
 
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 # any lesson, short enough that a replay stays well under a second.
 MAX_LINE_LENGTH = 4096
 MAX_ENTRIES = 1000
+APPEND_ATTEMPTS = 3
 
 
 class WorkspaceError(Exception):
@@ -56,6 +59,15 @@ class WorkspaceManager(models.Manager["Workspace"]):
                 # unique constraints allow one open workspace per owner); read theirs.
                 continue
         return self.get(scenario=scenario, ended_at__isnull=True, **ownership)
+
+    def for_request(self, request: HttpRequest, scenario: Scenario) -> Workspace:
+        """Return the open workspace of the learner making the request, signed in or not."""
+        if request.user.is_authenticated:
+            return self.current(scenario, owner=request.user)
+        if not request.session.session_key:
+            # An anonymous learner's work is keyed to their browser session; give them one.
+            request.session.save()
+        return self.current(scenario, session_key=request.session.session_key or "")
 
 
 class Workspace(models.Model):
@@ -188,6 +200,17 @@ class WorkspaceSession:
     def run(self, line: str) -> CommandResult:
         """Run one console line in the workspace and append it to the log."""
         check_line(line)
+        for _attempt in range(APPEND_ATTEMPTS):
+            try:
+                return self._run_and_append(line)
+            except IntegrityError:
+                # Another request took this place in the log (a database that does not
+                # honour the row lock): run the line again, after theirs. Running is free
+                # of side effects outside the log, so doing it twice is harmless.
+                continue
+        raise WorkspaceError("Too many commands arrived at once in this workspace; run it again.")
+
+    def _run_and_append(self, line: str) -> CommandResult:
         with transaction.atomic():
             # Lock the workspace so that two requests on it run one after the other: each
             # brings its console up to the log, runs its line and appends it.
@@ -206,7 +229,8 @@ class WorkspaceSession:
                 result = self._console.run(line)
                 # The unique (workspace, seq) constraint is the backstop: should a database
                 # ignore the row lock, the second append fails instead of reordering the log.
-                WorkspaceEntry.objects.create(workspace=locked, seq=last + 1, line=line)
+                with transaction.atomic():
+                    WorkspaceEntry.objects.create(workspace=locked, seq=last + 1, line=line)
             except BaseException:
                 # The console ran a line the log does not hold; rebuild it next time.
                 self._console = None
