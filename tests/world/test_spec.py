@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 
@@ -486,3 +487,25 @@ def test_customer_policies_attach_only_in_their_own_account() -> None:
             "a customer-managed policy can be attached only in its own account.",
         )
     ]
+
+
+def test_the_complete_example_in_the_docs_builds() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "world.md").read_text()
+    section = text.split("### A complete small example", 1)[1]
+    example = section.split("```json", 1)[1].split("```", 1)[0]
+    world = World.from_spec(json.loads(example))
+    alice = world.credentials_for_user("111122223333", "alice")
+    session = world.call(
+        alice,
+        "sts",
+        "AssumeRole",
+        {
+            "RoleArn": "arn:aws:iam::111122223333:role/ReportPublisher",
+            "RoleSessionName": "docs",
+        },
+    )
+    assert session["AssumedRoleUser"]["Arn"] == (
+        "arn:aws:sts::111122223333:assumed-role/ReportPublisher/docs"
+    )

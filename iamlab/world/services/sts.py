@@ -331,8 +331,9 @@ def assume_role(request: Request) -> dict[str, Any]:
         extra["aws:MultiFactorAuthAge"] = "0"
     if external_id is not None:
         extra["sts:ExternalId"] = external_id
-    if source_identity is not None:
-        extra["sts:SourceIdentity"] = source_identity
+    if new_source:
+        # Set now or inherited from the calling session: either way the trust policy sees it.
+        extra["sts:SourceIdentity"] = new_source
     extra.update(_tag_context({**inherited_tags, **tags}, transitive))
 
     context = {**request_context(world, caller), **extra}
