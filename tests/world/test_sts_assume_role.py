@@ -609,3 +609,26 @@ def test_acts_with_role_permissions_not_users(
         "authorized to perform: s3:ListAllMyBuckets on resource: * because no identity-based "
         "policy allows the s3:ListAllMyBuckets action"
     )
+
+
+def test_mfa_session_token_satisfies_an_mfa_trust_policy(iam_roles_spec: dict) -> None:
+    world = mfa_world(iam_roles_spec)
+    alice = world.credentials_for_user(ACCOUNT_ID, "alice")
+    token = Credentials.from_response(
+        world.call(
+            alice,
+            "sts",
+            "GetSessionToken",
+            {"SerialNumber": SERIAL, "TokenCode": world.mfa_code(SERIAL)},
+        )
+    )
+    world.advance(600)
+    response = assume(world, token)
+    # Not role chaining: the session lasts the role's default hour.
+    assert response["Credentials"]["Expiration"] == "2026-01-05T10:10:00+00:00"
+    trust = world.events[-1].explanation["policies"][0]["statements"][0]["conditions"][0]
+    assert (trust["key"], trust["request_values"], trust["matched"]) == (
+        "aws:MultiFactorAuthPresent",
+        ["true"],
+        True,
+    )

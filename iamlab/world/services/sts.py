@@ -350,7 +350,9 @@ def assume_role(request: Request) -> dict[str, Any]:
             request.authorize("sts:SetSourceIdentity", role.arn, **trust_args), legacy=True
         )
 
-    chained = caller.is_temporary
+    # Role chaining is assuming a role with a role session's credentials; credentials from
+    # GetSessionToken are not a role session.
+    chained = caller.kind == "assumed-role"
     seconds = _check_duration(duration, role, chained)
     session = world.issue_session(
         seconds,
