@@ -154,6 +154,9 @@ def build_diagram(
         return diagram, extra, None
     if name == "sessions":
         diagram = session_graph(world, title=f"Who assumed what in {scenario.title} ({whose})")
+        extra["explained_calls"] = [
+            (event.seq, event.action, event.decision) for event in world.events if event.explanation
+        ]
         return diagram, extra, None
     diagram, more, problem = _evaluation(request, scenario, world)
     extra.update(more)

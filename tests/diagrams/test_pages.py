@@ -127,6 +127,10 @@ def test_learner_names_in_the_session_graph_render_as_text(
     assert f"example-reports/{ARROW}" in texts
     assert "#1 s3:GetObject: failed: NoSuchKey" in texts
     assert html.escape(f"#1: alice called s3:GetObject on example-reports/{SCRIPT}") in content
+    assert (
+        '<li><a href="/diagrams/scenarios/iam-roles/evaluation/?event=2">Call #2: s3:GetObject</a>'
+        " (Allowed)</li>"
+    ) in content
     dot = client.get("/diagrams/scenarios/iam-roles/sessions.dot").content.decode()
     assert SCRIPT not in dot
     assert ARROW not in dot

@@ -11,9 +11,9 @@ from iamlab.diagrams.legend import EdgeKind, Mark, NodeKind
 from iamlab.diagrams.sessions import session_graph
 from iamlab.world import AwsError, World
 from iamlab.world.credentials import Credentials
-from iamlab.world.examples import ACCOUNT_ID, iam_roles_spec
+from iamlab.world.examples import ACCOUNT_ID, OIDC_PROVIDER_ARN, iam_roles_spec
 
-from .worlds import arn, edges, node_by_title, trusts
+from .worlds import arn, edges, node_by_title, policy, trusts
 
 PUBLISHER = f"arn:aws:iam::{ACCOUNT_ID}:role/ReportPublisher"
 
@@ -223,3 +223,80 @@ def test_an_empty_log_says_nothing_happened_yet() -> None:
     assert diagram.summary == (
         "No calls have been made in this world yet (world time 2026-01-05 09:00:00 UTC)."
     )
+
+
+def test_a_federated_sign_in_comes_from_its_identity_provider() -> None:
+    world = World.from_spec(iam_roles_spec())
+    token = world.mint_web_identity_token(
+        OIDC_PROVIDER_ARN, "repo:example-org/reports:ref:refs/heads/main"
+    )
+    attempt(
+        world,
+        None,
+        "sts",
+        "AssumeRoleWithWebIdentity",
+        {
+            "RoleArn": arn("role", "GitHubActionsDeploy"),
+            "RoleSessionName": "deploy-1",
+            "WebIdentityToken": token,
+        },
+    )
+    diagram = session_graph(world)
+    assert edges(diagram) == {
+        (
+            "token.actions.githubusercontent.com",
+            "session deploy-1",
+            EdgeKind.ALLOWED,
+            "#1 sts:AssumeRoleWithWebIdentity: allowed",
+        ),
+        ("session deploy-1", "GitHubActionsDeploy", EdgeKind.BELONGS_TO, ""),
+    }
+    provider = node_by_title(diagram, "token.actions.githubusercontent.com")
+    assert provider.kind is NodeKind.PROVIDER
+    assert provider.details == ["OIDC provider (federated users)"]
+
+
+def test_a_session_shows_its_source_identity() -> None:
+    spec = iam_roles_spec()
+    spec["accounts"][0]["roles"].append(
+        {
+            "name": "Traced",
+            "trust_policy": policy(
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": arn("user", "alice")},
+                    "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
+                }
+            ),
+        }
+    )
+    alice = spec["accounts"][0]["users"][0]
+    assert alice["name"] == "alice"
+    alice.setdefault("inline_policies", []).append(
+        {
+            "name": "AssumeTraced",
+            "document": policy(
+                {
+                    "Effect": "Allow",
+                    "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
+                    "Resource": arn("role", "Traced"),
+                }
+            ),
+        }
+    )
+    world = World.from_spec(spec)
+    credentials = world.credentials_for_user(ACCOUNT_ID, "alice")
+    response = attempt(
+        world,
+        credentials,
+        "sts",
+        "AssumeRole",
+        {
+            "RoleArn": arn("role", "Traced"),
+            "RoleSessionName": "traced",
+            "SourceIdentity": "alice-laptop",
+        },
+    )
+    assert response is not None
+    session = node_by_title(session_graph(world), "session traced")
+    assert "source identity alice-laptop" in session.details
