@@ -393,6 +393,12 @@ def parse_condition_block(
             spec = None
             if if_exists:
                 raise EngineInputError(operator_path, "Null cannot be combined with IfExists.")
+            if qualifier is not None:
+                raise EngineInputError(
+                    operator_path,
+                    f"Null cannot be combined with {qualifier}:; it already tests whether the "
+                    "key is present.",
+                )
         else:
             spec = OPERATORS.get(base)
             if spec is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from iamlab.engine.arns import is_account_id, parse_arn
 
@@ -63,14 +64,24 @@ class Caller:
 
 def classify_caller(principal: str, action: str, principal_arn_hint: str | None) -> Caller:
     """Work out who `principal` is; raise ValueError with a reason when it can't be a caller."""
+    federation = action.lower() in FEDERATION_ACTIONS
+    sts_action = action[:4].lower() == "sts:"
+    return _classify(principal, federation, sts_action, principal_arn_hint)
+
+
+@lru_cache(maxsize=1024)
+def _classify(
+    principal: str, federation: bool, sts_action: bool, principal_arn_hint: str | None
+) -> Caller:
+    """Classify a caller; cached because the same principals make request after request."""
     if principal in ANONYMOUS_NAMES:
         return Caller(kind="anonymous", name=principal)
     arn = parse_arn(principal)
     if arn is None:
-        if action.lower() in FEDERATION_ACTIONS:
+        if federation:
             # AssumeRoleWithWebIdentity/SAML are unsigned: the caller is the identity provider.
             return Caller(kind="federated", name=principal)
-        if principal in WEB_IDENTITY_PROVIDERS and action.lower().startswith("sts:"):
+        if principal in WEB_IDENTITY_PROVIDERS and sts_action:
             return Caller(kind="federated", name=principal)
         if SERVICE_PRINCIPAL.fullmatch(principal):
             return Caller(kind="service", name=principal)

@@ -456,3 +456,15 @@ def test_invalid_simulation_documents(document: object, path: str, message: str 
     assert result["error"]["path"] == path
     if message is not None:
         assert result["error"]["message"] == message
+
+
+def test_null_takes_no_set_qualifier_or_if_exists() -> None:
+    with_qualifier = policy(allow(Condition={"ForAnyValue:Null": {"aws:TagKeys": "true"}}))
+    assert error(with_qualifier, PolicyType.IDENTITY) == {
+        "code": MALFORMED,
+        "path": "Statement[0].Condition.ForAnyValue:Null",
+        "message": "Null cannot be combined with ForAnyValue:; it already tests whether the key "
+        "is present.",
+    }
+    if_exists = policy(allow(Condition={"NullIfExists": {"aws:TagKeys": "true"}}))
+    assert error(if_exists, PolicyType.IDENTITY)["path"] == "Statement[0].Condition.NullIfExists"
