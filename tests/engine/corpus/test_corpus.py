@@ -204,6 +204,17 @@ STEP_NAMES = {
     "root_user",
 }
 STEP_RESULTS = {"Allow", "Deny", "NoMatch", "NotApplicable", "Skipped"}
+# Where in the simulation document each policy type lives.
+POLICY_FIELDS = {
+    "identity-based policy": "identity_policies",
+    "resource-based policy": "resource_policy",
+    "role trust policy": "resource_policy",
+    "permissions boundary": "permission_boundary",
+    "session policy": "session_policy",
+    "service control policy": "scps",
+    "resource control policy": "rcps",
+    "VPC endpoint policy": "endpoint_policy",
+}
 # The account of an IAM or STS principal; an identity provider's account is no caller's account.
 CALLER_ACCOUNT = re.compile(
     r"^arn:[\w-]+:(?:iam::(\d{12}):(?:root$|user/|role/)"
@@ -267,6 +278,11 @@ def explanation_problems(case: dict[str, Any], result: dict[str, Any]) -> list[s
             problems.append(f"{name}: explicit deny decided by {effects}")
         if decision != "ExplicitlyDenied" and "Deny" in effects:
             problems.append(f"{name}: {decision} decided by a Deny statement")
+        expected_by = case["expected"].get("denied_by", {})
+        field = POLICY_FIELDS.get(expected_by.get("policy_type", ""))
+        explicit = expected_by.get("explicit") and decision == "ExplicitlyDenied"
+        if explicit and field and not any(item["path"].startswith(field) for item in deciding):
+            problems.append(f"{name}: no deciding Deny statement in {field}: {deciding}")
     if not isinstance(explanation.get("policies"), list):
         problems.append(f"{name}: policies {explanation.get('policies')}")
     return problems
