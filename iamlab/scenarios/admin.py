@@ -59,8 +59,44 @@ def scenario_of(instance: models.Model) -> Scenario:
     return instance.account.scenario  # type: ignore[attr-defined]
 
 
+# How each model a form may point at is reached from its scenario.
+SCENARIO_LOOKUPS: dict[type[models.Model], str] = {
+    Account: "scenario",
+    ManagedPolicy: "account__scenario",
+    Group: "account__scenario",
+    Role: "account__scenario",
+}
+
+
 class ContentAdmin(admin.ModelAdmin):
     formfield_overrides = JSON_AS_FORMATTED_TEXT
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        # Remembered for the choice fields below: when editing, offer only the objects of
+        # the same scenario, not every policy and role of every scenario.
+        request.scenario_being_edited = scenario_of(obj) if obj is not None else None  # type: ignore[attr-defined]
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def _scoped(self, model: type[models.Model], request: HttpRequest) -> Any:
+        scenario = getattr(request, "scenario_being_edited", None)
+        lookup = SCENARIO_LOOKUPS.get(model)
+        if scenario is None or lookup is None:
+            return None
+        return model._default_manager.filter(**{lookup: scenario})
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        queryset = self._scoped(db_field.related_model, request)
+        if queryset is not None:
+            kwargs["queryset"] = queryset
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        queryset = self._scoped(db_field.related_model, request)
+        if queryset is not None:
+            kwargs["queryset"] = queryset
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

@@ -122,3 +122,23 @@ def test_saving_warns_about_problems_only_the_world_sees(
     )
     policy.refresh_from_db()
     assert policy.document == document
+
+
+def test_choices_are_limited_to_the_scenario_being_edited(
+    staff_client: Client, iam_roles: Scenario
+) -> None:
+    from iamlab.scenarios.loading import load_fixtures
+    from tests.scenarios.conftest import FIXTURES
+
+    assert load_fixtures([FIXTURES / "role-chaining.json"]).problems == []
+    role = Role.objects.get(name="ReportPublisher")
+
+    response = staff_client.get(f"/admin/scenarios/role/{role.pk}/change/")
+
+    choices = response.context["adminform"].form.fields["managed_policies"].queryset
+    assert sorted(choices.values_list("name", flat=True)) == [
+        "DeveloperAccess",
+        "LambdaAdministration",
+        "ReportsRead",
+        "ReportsWrite",
+    ]
