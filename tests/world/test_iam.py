@@ -568,3 +568,79 @@ def test_write_calls_change_nothing_when_denied(world: World, alice: Credentials
     ]:
         assert fails(world, alice, "iam", operation, params).code == "AccessDenied"
     assert json.dumps(world.to_spec(), sort_keys=True) == before
+
+
+def test_get_detach_and_delete_user_policies(admin_world: World, admin: Credentials) -> None:
+    inline = admin_world.call(
+        admin, "iam", "GetUserPolicy", {"UserName": "alice", "PolicyName": "AssumeReportPublisher"}
+    )
+    assert inline["PolicyDocument"]["Statement"][0]["Sid"] == "AssumeReportPublisher"
+    admin_world.call(
+        admin,
+        "iam",
+        "DeleteUserPolicy",
+        {"UserName": "alice", "PolicyName": "AssumeReportPublisher"},
+    )
+    error = fails(
+        admin_world,
+        admin,
+        "iam",
+        "GetUserPolicy",
+        {"UserName": "alice", "PolicyName": "AssumeReportPublisher"},
+    )
+    assert (error.code, error.message) == (
+        "NoSuchEntity",
+        "The user policy with name AssumeReportPublisher cannot be found.",
+    )
+    alice = admin_world.credentials_for_user(ACCOUNT_ID, "alice")
+    assume = {"RoleArn": arn("role", "ReportPublisher"), "RoleSessionName": "after"}
+    # the trust policy names alice, so she may still assume the role without the permission
+    assert admin_world.call(alice, "sts", "AssumeRole", assume)["AssumedRoleUser"]["Arn"].endswith(
+        "/after"
+    )
+    policy_arn = "arn:aws:iam::111122223333:policy/ReportsReadOnly"
+    admin_world.call(
+        admin, "iam", "DetachUserPolicy", {"UserName": "alice", "PolicyArn": policy_arn}
+    )
+    assert fails(
+        admin_world, alice, "s3", "GetObject", {"Bucket": "example-reports", "Key": "q1.csv"}
+    ).code == ("AccessDenied")
+
+
+def test_create_and_list_policies(admin_world: World, admin: Credentials) -> None:
+    document = policy({"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"})
+    created = admin_world.call(
+        admin,
+        "iam",
+        "CreatePolicy",
+        {"PolicyName": "ListAll", "PolicyDocument": document, "Description": "List buckets"},
+    )["Policy"]
+    assert created["Arn"] == "arn:aws:iam::111122223333:policy/ListAll"
+    assert (created["DefaultVersionId"], created["AttachmentCount"]) == ("v1", 0)
+    error = fails(
+        admin_world,
+        admin,
+        "iam",
+        "CreatePolicy",
+        {"PolicyName": "listall", "PolicyDocument": document},
+    )
+    assert (error.code, error.message) == (
+        "EntityAlreadyExists",
+        "A policy called listall already exists. Duplicate names are not allowed.",
+    )
+    local = admin_world.call(admin, "iam", "ListPolicies", {"Scope": "Local"})["Policies"]
+    assert [p["PolicyName"] for p in local] == ["ListAll", "ReportsPublish", "ReportsReadOnly"]
+    attached = admin_world.call(
+        admin, "iam", "ListPolicies", {"Scope": "AWS", "OnlyAttached": True}
+    )
+    assert [p["PolicyName"] for p in attached["Policies"]] == [
+        "AdministratorAccess",
+        "AmazonS3FullAccess",
+        "AWSLambdaBasicExecutionRole",
+        "ReadOnlyAccess",
+    ]
+    error = fails(admin_world, admin, "iam", "ListPolicies", {"Scope": "Mine"})
+    assert error.message == (
+        "1 validation error detected: Value 'Mine' at 'scope' failed to satisfy constraint: "
+        "Member must satisfy enum value set: [All, AWS, Local]"
+    )

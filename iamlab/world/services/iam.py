@@ -826,3 +826,144 @@ def create_policy_version(request: Request) -> dict[str, Any]:
             "CreateDate": iso(version.created),
         }
     }
+
+
+# -- more user policy calls and customer-managed policies ---------------------------------
+
+
+@operation("iam", "GetUserPolicy", ("UserName", "PolicyName"))
+def get_user_policy(request: Request) -> dict[str, Any]:
+    """Return one inline policy of a user."""
+    checker = ParamChecker(request.params)
+    name = _name(checker, "UserName")
+    policy_name = _name(checker, "PolicyName", 128)
+    checker.raise_if_any()
+    assert name is not None and policy_name is not None
+    account = _account(request)
+    _authorize(request, "iam:GetUserPolicy", _user_arn(account, name))
+    user = _user(account, name)
+    for policy in user.inline_policies:
+        if policy.name.lower() == policy_name.lower():
+            return {
+                "UserName": user.name,
+                "PolicyName": policy.name,
+                "PolicyDocument": policy.document,
+            }
+    raise AwsError("NoSuchEntity", f"The user policy with name {policy_name} cannot be found.", 404)
+
+
+@operation("iam", "DeleteUserPolicy", ("UserName", "PolicyName"))
+def delete_user_policy(request: Request) -> dict[str, Any]:
+    """Delete an inline policy of a user."""
+    checker = ParamChecker(request.params)
+    name = _name(checker, "UserName")
+    policy_name = _name(checker, "PolicyName", 128)
+    checker.raise_if_any()
+    assert name is not None and policy_name is not None
+    account = _account(request)
+    _authorize(request, "iam:DeleteUserPolicy", _user_arn(account, name))
+    user = _user(account, name)
+    for policy in user.inline_policies:
+        if policy.name.lower() == policy_name.lower():
+            user.inline_policies.remove(policy)
+            request.event.effect = {
+                "deleted_inline_policy": {"entity_arn": user.arn, "policy_name": policy.name}
+            }
+            return {}
+    raise AwsError("NoSuchEntity", f"The user policy with name {policy_name} cannot be found.", 404)
+
+
+@operation("iam", "DetachUserPolicy", ("UserName", "PolicyArn"))
+def detach_user_policy(request: Request) -> dict[str, Any]:
+    """Detach a managed policy from a user."""
+    checker = ParamChecker(request.params)
+    name = _name(checker, "UserName")
+    arn = _policy_arn(checker)
+    checker.raise_if_any()
+    assert name is not None and arn is not None
+    account = _account(request)
+    _authorize(request, "iam:DetachUserPolicy", _user_arn(account, name), {"iam:PolicyARN": arn})
+    user = _user(account, name)
+    if arn not in user.managed_policy_arns:
+        raise AwsError("NoSuchEntity", f"Policy {arn} was not found.", 404)
+    user.managed_policy_arns.remove(arn)
+    request.event.effect = {"detached_policy": {"entity_arn": user.arn, "policy_arn": arn}}
+    return {}
+
+
+@operation("iam", "CreatePolicy", ("PolicyName", "Path", "PolicyDocument", "Description"))
+def create_policy(request: Request) -> dict[str, Any]:
+    """Create a customer-managed policy (version v1)."""
+    world = request.world
+    checker = ParamChecker(request.params)
+    name = _name(checker, "PolicyName", 128)
+    path = checker.string("Path", min_length=1, max_length=512, pattern=IAM_PATH) or "/"
+    text = checker.string(
+        "PolicyDocument", required=True, min_length=1, max_length=131072, pattern=POLICY_CHARS
+    )
+    description = checker.string("Description", max_length=1000) or ""
+    checker.raise_if_any()
+    assert name is not None
+    account = _account(request)
+    arn = f"arn:aws:iam::{account.account_id}:policy{path}{name}"
+    _authorize(request, "iam:CreatePolicy", arn)
+    if name.lower() in account.policies:
+        raise AwsError(
+            "EntityAlreadyExists",
+            f"A policy called {name} already exists. Duplicate names are not allowed.",
+            409,
+        )
+    document = _parse_document(text, PolicyType.IDENTITY, limit=MANAGED_POLICY_LIMIT)
+    policy = ManagedPolicy(
+        account_id=account.account_id,
+        name=name,
+        policy_id=ids.unique_id(
+            "ANPA", world.seed, account.account_id, "policy", name, iso(world.now())
+        ),
+        path=path,
+        description=description,
+        versions=[PolicyVersion("v1", document, world.now())],
+        default_version_id="v1",
+        created=world.now(),
+        updated=world.now(),
+    )
+    account.policies[name.lower()] = policy
+    request.event.effect = {"policy": {"arn": policy.arn, "created": True}}
+    return {"Policy": _policy_shape(request, policy)}
+
+
+@operation("iam", "ListPolicies", ("Scope", "OnlyAttached", "PathPrefix"))
+def list_policies(request: Request) -> dict[str, Any]:
+    """List managed policies: AWS managed, the account's own, or both (Scope All/AWS/Local)."""
+    checker = ParamChecker(request.params)
+    scope = checker.string("Scope") or "All"
+    prefix = checker.string("PathPrefix", min_length=1, max_length=512) or "/"
+    only_attached = request.params.get("OnlyAttached", False)
+    if scope not in ("All", "AWS", "Local"):
+        checker.errors.append(
+            f"Value '{scope}' at 'scope' failed to satisfy constraint: Member must satisfy enum "
+            "value set: [All, AWS, Local]"
+        )
+    if not isinstance(only_attached, bool):
+        checker.errors.append(
+            f"Value '{only_attached}' at 'onlyAttached' failed to satisfy constraint: Member "
+            "must be a boolean"
+        )
+    checker.raise_if_any()
+    account = _account(request)
+    _authorize(request, "iam:ListPolicies", f"arn:aws:iam::{account.account_id}:policy/")
+    candidates: list[ManagedPolicy] = []
+    if scope in ("All", "AWS"):
+        candidates.extend(request.world.aws_policies.values())
+    if scope in ("All", "Local"):
+        candidates.extend(account.policies.values())
+    shapes = [
+        _policy_shape(request, policy)
+        for policy in sorted(candidates, key=lambda p: p.name.lower())
+        if policy.path.startswith(prefix)
+    ]
+    if only_attached:
+        shapes = [shape for shape in shapes if shape["AttachmentCount"] > 0]
+    for shape in shapes:
+        shape.pop("Description", None)
+    return {"Policies": shapes}
