@@ -32,6 +32,9 @@ TRUST_POLICY_LIMIT = 2048
 MAX_ATTACHED = 20
 MAX_ACCESS_KEYS = 2
 MAX_POLICY_VERSIONS = 5
+# Default account quotas (IAM User Guide, IAM quotas).
+MAX_ROLES_PER_ACCOUNT = 1000
+MAX_POLICIES_PER_ACCOUNT = 1500
 
 
 # -- shared pieces --------------------------------------------------------------------
@@ -566,6 +569,12 @@ def create_role(request: Request) -> dict[str, Any]:
         _authorize(request, "iam:TagRole", arn, context)
     if name.lower() in account.roles:
         raise AwsError("EntityAlreadyExists", f"Role with name {name} already exists.", 409)
+    if len(account.roles) >= MAX_ROLES_PER_ACCOUNT:
+        raise AwsError(
+            "LimitExceeded",
+            f"Cannot exceed quota for RolesPerAccount: {MAX_ROLES_PER_ACCOUNT}",
+            409,
+        )
     document = _parse_document(text, PolicyType.TRUST, limit=TRUST_POLICY_LIMIT, what="trust")
     _check_trust_principals(request, document)
     if boundary is not None:
@@ -911,6 +920,12 @@ def create_policy(request: Request) -> dict[str, Any]:
         raise AwsError(
             "EntityAlreadyExists",
             f"A policy called {name} already exists. Duplicate names are not allowed.",
+            409,
+        )
+    if len(account.policies) >= MAX_POLICIES_PER_ACCOUNT:
+        raise AwsError(
+            "LimitExceeded",
+            f"Cannot exceed quota for PoliciesPerAccount: {MAX_POLICIES_PER_ACCOUNT}",
             409,
         )
     document = _parse_document(text, PolicyType.IDENTITY, limit=MANAGED_POLICY_LIMIT)
