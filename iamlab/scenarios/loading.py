@@ -199,6 +199,8 @@ def read_fixture(path: Path, display: str) -> tuple[list[FixtureObject], list[Sc
                 f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}."
             )
         ]
+    except RecursionError:
+        return [], [file_problem("the JSON is nested too deeply to read; no scenario needs that.")]
     problems = [
         file_problem(
             f'the key "{key}" appears twice in one JSON object; give each key once '

@@ -509,3 +509,14 @@ def test_counts_of_every_model_are_unchanged_by_a_refused_replacement(write_fixt
     assert ManagedPolicy.objects.count() == 4
     assert InlinePolicy.objects.count() == 1
     assert MfaDevice.objects.count() == 1
+
+
+def test_json_nested_absurdly_deep_is_refused_without_a_crash(write_fixture) -> None:
+    assert_refused(
+        write_fixture,
+        "[" * 100_000 + "]" * 100_000,
+        [
+            "FILE: the JSON is nested too deeply to read; no scenario needs that.",
+            "CommandError: Nothing was loaded: 1 problem found.",
+        ],
+    )
