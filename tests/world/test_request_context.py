@@ -143,7 +143,10 @@ def test_scps_do_not_apply_to_the_management_account(iam_roles_spec: dict) -> No
     }
     world = World.from_spec(iam_roles_spec)
     alice = world.credentials_for_user(ACCOUNT_ID, "alice")
-    assert world.call(alice, "s3", "GetObject", {"Bucket": "example-reports", "Key": "q1.csv"})
+    assert (
+        world.call(alice, "s3", "GetObject", {"Bucket": "example-reports", "Key": "q1.csv"})["Body"]
+        == "quarter,revenue\nQ1,100\n"
+    )
 
 
 def test_principal_tag_condition_in_a_trust_policy(iam_roles_spec: dict) -> None:
@@ -245,7 +248,10 @@ def test_rcp_limits_the_resources_of_the_account(iam_roles_spec: dict) -> None:
     world = World.from_spec(iam_roles_spec)
     alice = world.credentials_for_user(ACCOUNT_ID, "alice")
     outsider = world.credentials_for_user("444455556666", "outsider")
-    assert world.call(alice, "s3", "GetObject", {"Bucket": "example-reports", "Key": "q1.csv"})
+    assert (
+        world.call(alice, "s3", "GetObject", {"Bucket": "example-reports", "Key": "q1.csv"})["Body"]
+        == "quarter,revenue\nQ1,100\n"
+    )
     error = fails(
         world, outsider, "s3", "GetObject", {"Bucket": "example-reports", "Key": "q1.csv"}
     )

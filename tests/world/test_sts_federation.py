@@ -332,7 +332,12 @@ def test_get_session_token_gives_the_users_own_permissions(
     assert world.call(session, "sts", "GetCallerIdentity", {})["Arn"] == (
         "arn:aws:iam::111122223333:user/alice"
     )
-    assert world.call(session, "s3", "GetObject", {"Bucket": "example-reports", "Key": "q1.csv"})
+    assert (
+        world.call(session, "s3", "GetObject", {"Bucket": "example-reports", "Key": "q1.csv"})[
+            "Body"
+        ]
+        == "quarter,revenue\nQ1,100\n"
+    )
     assert fails(
         world, session, "s3", "PutObject", {"Bucket": "example-reports", "Key": "x", "Body": ""}
     ).code == ("AccessDenied")
