@@ -200,3 +200,18 @@ def test_a_request_finds_its_learners_workspace(iam_roles: Scenario, rf) -> None
     assert first.owner is None
     assert theirs.owner == signed_in.user
     assert theirs.session_key == ""
+
+
+def test_a_full_log_asks_for_a_reset(iam_roles: Scenario) -> None:
+    workspace = Workspace.objects.create(scenario=iam_roles)
+    WorkspaceEntry.objects.bulk_create(
+        WorkspaceEntry(workspace=workspace, seq=seq, line="date") for seq in range(1, 501)
+    )
+
+    with pytest.raises(WorkspaceError) as refused:
+        workspace.run("date")
+
+    assert str(refused.value) == (
+        "This workspace holds 500 commands, the most it can; reset it to start again."
+    )
+    assert workspace.entries.count() == 500
