@@ -36,3 +36,18 @@ def test_simulate_as_a_role_uses_the_roles_policies(world: World) -> None:
         arn("user", "alice"), "s3:PutObject", "arn:aws:s3:::example-reports/q9.csv"
     )
     assert result["decision"] == "ImplicitlyDenied"
+
+
+def test_simulate_a_federated_sign_in(world: World) -> None:
+    from iamlab.world.examples import OIDC_PROVIDER_ARN
+
+    role = arn("role", "GitHubActionsDeploy")
+    claims = {
+        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+        "token.actions.githubusercontent.com:sub": "repo:example-org/reports:ref:refs/heads/main",
+    }
+    allowed = world.simulate(OIDC_PROVIDER_ARN, "sts:AssumeRoleWithWebIdentity", role, claims)
+    assert allowed["decision"] == "Allowed"
+    claims["token.actions.githubusercontent.com:sub"] = "repo:someone/fork:ref:refs/heads/main"
+    denied = world.simulate(OIDC_PROVIDER_ARN, "sts:AssumeRoleWithWebIdentity", role, claims)
+    assert denied["decision"] == "ImplicitlyDenied"
