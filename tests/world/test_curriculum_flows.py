@@ -266,3 +266,44 @@ def test_cross_account_role_with_external_id(iam_roles_spec: dict) -> None:
         fails(world, carol, "sts", "AssumeRole", {**auditor, "ExternalId": "audit-7731"}).code
         == "AccessDenied"
     )
+
+
+def test_a_trust_policy_open_to_everyone_lets_other_accounts_in(iam_roles_spec: dict) -> None:
+    trust = iam_roles_spec["accounts"][0]["roles"][0]["trust_policy"]["Statement"][0]
+    trust["Principal"] = {"AWS": "*"}
+    iam_roles_spec["accounts"].append(
+        {
+            "id": "999988887777",
+            "users": [
+                {
+                    "name": "mallory",
+                    "inline_policies": [
+                        {
+                            "name": "AssumeAnything",
+                            "document": json.loads(
+                                policy(
+                                    {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}
+                                )
+                            ),
+                        }
+                    ],
+                    "access_keys": [{}],
+                }
+            ],
+        }
+    )
+    world = World.from_spec(iam_roles_spec)
+    mallory = world.credentials_for_user("999988887777", "mallory")
+    session = Credentials.from_response(assume_publisher(world, mallory, "mallory"))
+    world.call(session, "s3", "PutObject", NEW_REPORT)
+    assert world.events[-1].caller.principal_arn == (
+        "arn:aws:sts::111122223333:assumed-role/ReportPublisher/mallory"
+    )
+    # closing the hole: name the principal, and mallory is out
+    fixed = policy(
+        {"Effect": "Allow", "Principal": {"AWS": arn("user", "alice")}, "Action": "sts:AssumeRole"}
+    )
+    world.accounts[ACCOUNT_ID].roles["reportpublisher"].trust_policy = json.loads(fixed)
+    assert fails(
+        world, mallory, "sts", "AssumeRole", {"RoleArn": PUBLISHER, "RoleSessionName": "again"}
+    ).code == ("AccessDenied")
