@@ -19,6 +19,9 @@ STEP_ORDER = (
 )
 
 
+_SCP = PolicyType.SCP  # a module-level name: enum member lookups are slow on Python 3.11
+
+
 def _element(element: str | None, matched: bool | None, matched_by: str | None) -> dict | None:
     if element is None:
         return None
@@ -213,7 +216,7 @@ def build_explanation(evaluation: Evaluation) -> dict[str, object]:
             "explicit": explicit,
             # AWS words an SCP denial as "explicit deny" even when no Deny statement matched
             # (IAM-FACTS 1.1, step 3); this tells the world how to word the message.
-            "message_says_explicit": explicit or evaluation.denied_by is PolicyType.SCP,
+            "message_says_explicit": explicit or evaluation.denied_by is _SCP,
         }
     return {
         "request": {

@@ -70,7 +70,7 @@ def well_formed(result: dict) -> bool:
     return set(result) == {"decision", "explanation"} and bool(json.dumps(result))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(place=PLACES, value=JSON_VALUES)
 def test_any_value_anywhere_gives_a_decision_or_an_error(place: tuple, value: object) -> None:
     document = simulation(
@@ -83,7 +83,7 @@ def test_any_value_anywhere_gives_a_decision_or_an_error(place: tuple, value: ob
     assert well_formed(simulate(document))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(value=JSON_VALUES, policy_type=st.sampled_from(list(PolicyType)))
 def test_validate_policy_never_raises(value: object, policy_type: PolicyType) -> None:
     problem = validate_policy(value, policy_type, "p")
@@ -99,7 +99,7 @@ def test_non_json_python_values_are_errors() -> None:
 
 
 def test_huge_policy_is_rejected_quickly() -> None:
-    huge = policy(*[allow(f"s3:GetObject{i}", "*") for i in range(50_000)])
+    huge = policy(*[allow(f"s3:GetObject{i}", "*") for i in range(2_000)])
     result = simulate(simulation(ALICE, "s3:GetObject", OBJECT, identity_policies=[huge]))
     assert result["error"]["path"] == "identity_policies[0]"
     assert result["error"]["message"].endswith("the limit is 10240.")
