@@ -44,6 +44,7 @@ class WhatIfForm(forms.Form):
     resource = forms.CharField(label="Resource", max_length=MAX_RESOURCE)
 
     def __init__(self, *args: Any, principals: list[tuple[str, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["principal"].choices = principals
 

@@ -1,0 +1,52 @@
+"""What a student sees in Chromium: a drawing with an accessible name, the legend, the text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from iamlab.scenarios.loading import load_fixtures
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def iam_roles(transactional_db: None) -> None:
+    assert load_fixtures([FIXTURES / "iam-roles.json"]).problems == []
+
+
+def test_trust_diagram_is_an_image_with_a_name_a_legend_and_a_description(
+    page, iam_roles: None
+) -> None:
+    response = page.goto("/diagrams/scenarios/iam-roles/trust/")
+    assert response.status == 200
+
+    drawing = page.get_by_role("img", name="Who may assume what in IAM roles")
+    assert drawing.count() == 1
+    box = drawing.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 150
+    legend = page.get_by_role("complementary", name="Legend")
+    assert legend.get_by_role("row").nth(1).inner_text().split("\t")[-1].strip() == "IAM user"
+
+    description = page.get_by_text("alice may assume ReportPublisher (sts:AssumeRole).")
+    assert not description.is_visible()
+    page.get_by_text("Text description of").click()
+    assert description.is_visible()
+
+
+def test_what_if_form_works_without_javascript(page, iam_roles: None) -> None:
+    page.goto("/diagrams/scenarios/iam-roles/evaluation/")
+    page.get_by_label("Principal", exact=True).select_option(label="IAM user alice")
+    page.get_by_label("Action", exact=True).fill("s3:PutObject")
+    page.get_by_label("Resource", exact=True).fill("arn:aws:s3:::example-reports/q9.csv")
+    page.get_by_role("button", name="Evaluate").click()
+
+    drawing = page.get_by_role("img", name="What if arn:aws:iam::111122223333:user/alice")
+    assert drawing.count() == 1
+    assert page.locator("details.diagram-text > p").text_content() == (
+        "Request by arn:aws:iam::111122223333:user/alice to perform s3:PutObject on "
+        "arn:aws:s3:::example-reports/q9.csv: Implicitly denied by the identity-based policy."
+    )
