@@ -484,3 +484,81 @@ def test_get_caller_identity_as_user_and_as_session(
         "Account": ACCOUNT_ID,
         "Arn": "arn:aws:sts::111122223333:assumed-role/ReportPublisher/alice-publishing",
     }
+
+
+TAGS_CLAIM = {
+    "https://aws.amazon.com/tags": {
+        "principal_tags": {"project": ["reports"]},
+        "transitive_tag_keys": ["project"],
+    }
+}
+
+
+def test_identity_provider_tags_need_tag_session_in_the_trust_policy(world: World) -> None:
+    token = world.mint_web_identity_token(OIDC_PROVIDER_ARN, MAIN_BRANCH, claims=TAGS_CLAIM)
+    error = fails(
+        world,
+        None,
+        "sts",
+        "AssumeRoleWithWebIdentity",
+        {"RoleArn": DEPLOY, "RoleSessionName": "ci", "WebIdentityToken": token},
+    )
+    assert (error.code, error.message) == (
+        "AccessDenied",
+        "Not authorized to perform sts:TagSession",
+    )
+    assert [(c.action, c.decision) for c in world.events[-1].checks] == [
+        ("sts:AssumeRoleWithWebIdentity", "Allowed"),
+        ("sts:TagSession", "ImplicitlyDenied"),
+    ]
+
+
+def test_identity_provider_tags_become_session_tags(iam_roles_spec: dict) -> None:
+    deploy = next(
+        r for r in iam_roles_spec["accounts"][0]["roles"] if r["name"] == "GitHubActionsDeploy"
+    )
+    deploy["trust_policy"]["Statement"][0]["Action"] = [
+        "sts:AssumeRoleWithWebIdentity",
+        "sts:TagSession",
+    ]
+    world = World.from_spec(iam_roles_spec)
+    token = world.mint_web_identity_token(OIDC_PROVIDER_ARN, MAIN_BRANCH, claims=TAGS_CLAIM)
+    session = Credentials.from_response(web_identity(world, token))
+    stored = world.sessions[session.access_key_id]
+    assert (stored.session_tags, stored.transitive_tag_keys) == (
+        {"project": "reports"},
+        ["project"],
+    )
+
+
+def test_saml_principal_tag_attributes(iam_roles_spec: dict) -> None:
+    readers = next(
+        r for r in iam_roles_spec["accounts"][0]["roles"] if r["name"] == "CorpReportReaders"
+    )
+    readers["trust_policy"]["Statement"][0]["Action"] = ["sts:AssumeRoleWithSAML", "sts:TagSession"]
+    world = World.from_spec(iam_roles_spec)
+    assertion = world.mint_saml_assertion(
+        SAML_PROVIDER_ARN,
+        "bob",
+        [READERS],
+        attributes={"https://aws.amazon.com/SAML/Attributes/PrincipalTag:department": ["finance"]},
+    )
+    session = Credentials.from_response(saml(world, assertion))
+    assert world.sessions[session.access_key_id].session_tags == {"department": "finance"}
+    two_values = world.mint_saml_assertion(
+        SAML_PROVIDER_ARN,
+        "bob",
+        [READERS],
+        attributes={"https://aws.amazon.com/SAML/Attributes/PrincipalTag:department": ["a", "b"]},
+    )
+    error = fails(
+        world,
+        None,
+        "sts",
+        "AssumeRoleWithSAML",
+        {"RoleArn": READERS, "PrincipalArn": SAML_PROVIDER_ARN, "SAMLAssertion": two_values},
+    )
+    assert (error.code, error.message) == (
+        "InvalidIdentityToken",
+        "The session tag department must have exactly one text value.",
+    )

@@ -503,6 +503,13 @@ def assume_role_with_web_identity(request: Request) -> dict[str, Any]:
     for claim in ("email", "oaud", "azp"):
         if isinstance(claims.get(claim), str):
             context[f"{prefix}:{claim}"] = claims[claim]
+    tag_claim = claims.get(OIDC_TAGS_CLAIM)
+    if tag_claim is not None and not isinstance(tag_claim, dict):
+        raise AwsError("InvalidIdentityToken", "The session tags in the token are invalid.", 400)
+    tags, transitive = _identity_provider_tags(
+        (tag_claim or {}).get("principal_tags"), (tag_claim or {}).get("transitive_tag_keys")
+    )
+    context.update(_tag_context(tags, transitive))
     check = request.authorize(
         "sts:AssumeRoleWithWebIdentity",
         role.arn,
@@ -512,6 +519,8 @@ def assume_role_with_web_identity(request: Request) -> dict[str, Any]:
     )
     if check.decision != "Allowed":
         raise _not_authorized("sts:AssumeRoleWithWebIdentity", request, role_arn, checked=True)
+    if tags:
+        _authorize_tags(request, role, context)
     seconds = _check_duration(duration, role, chained=False)
     session = world.issue_session(
         seconds,
@@ -520,6 +529,8 @@ def assume_role_with_web_identity(request: Request) -> dict[str, Any]:
         role_arn=role.arn,
         session_name=session_name,
         session_policies=session_policies,
+        session_tags=tags,
+        transitive_tag_keys=transitive,
         federated_provider=provider.arn,
     )
     request.event.effect = _session_effect(session)
@@ -533,6 +544,54 @@ def assume_role_with_web_identity(request: Request) -> dict[str, Any]:
     if packed is not None:
         response["PackedPolicySize"] = packed
     return response
+
+
+def _identity_provider_tags(
+    principal_tags: object, transitive: object
+) -> tuple[dict[str, str], list[str]]:
+    """Read session tags passed by an identity provider (one value per key)."""
+    tags: dict[str, str] = {}
+    if principal_tags is not None:
+        if not isinstance(principal_tags, dict):
+            raise AwsError(
+                "InvalidIdentityToken", "The session tags in the token are invalid.", 400
+            )
+        for key, value in principal_tags.items():
+            values = value if isinstance(value, list) else [value]
+            if len(values) != 1 or not isinstance(values[0], str):
+                raise AwsError(
+                    "InvalidIdentityToken",
+                    f"The session tag {key} must have exactly one text value.",
+                    400,
+                )
+            tags[str(key)] = values[0]
+        problems = check_tags(tags)
+        if problems:
+            raise AwsError("InvalidIdentityToken", problems[0][1], 400)
+    keys: list[str] = []
+    if transitive is not None:
+        listed = transitive if isinstance(transitive, list) else [transitive]
+        keys = [str(key) for key in listed]
+        if any(key.lower() not in {k.lower() for k in tags} for key in keys):
+            raise AwsError(
+                "InvalidIdentityToken",
+                "Every transitive tag key must be one of the session tags passed.",
+                400,
+            )
+    return tags, keys
+
+
+def _authorize_tags(request: Request, role: Role, context: dict[str, Any]) -> None:
+    """Require sts:TagSession in the trust policy when an identity provider passes tags."""
+    check = request.authorize(
+        "sts:TagSession",
+        role.arn,
+        resource_account=role.account_id,
+        resource_policy=role.trust_policy,
+        context=context,
+    )
+    if check.decision != "Allowed":
+        raise AwsError("AccessDenied", "Not authorized to perform sts:TagSession", 403)
 
 
 def _federated_base_context(request: Request) -> dict[str, Any]:
@@ -555,6 +614,9 @@ def _not_authorized(
 _SAML_ROLE = "https://aws.amazon.com/SAML/Attributes/Role"
 _SAML_SESSION_NAME = "https://aws.amazon.com/SAML/Attributes/RoleSessionName"
 _SAML_SOURCE_IDENTITY = "https://aws.amazon.com/SAML/Attributes/SourceIdentity"
+_SAML_PRINCIPAL_TAG = "https://aws.amazon.com/SAML/Attributes/PrincipalTag:"
+_SAML_TRANSITIVE_TAGS = "https://aws.amazon.com/SAML/Attributes/TransitiveTagKeys"
+OIDC_TAGS_CLAIM = "https://aws.amazon.com/tags"
 _NAMEID_PREFIX = "urn:oasis:names:tc:SAML:2.0:nameid-format:"
 
 
@@ -651,6 +713,16 @@ def assume_role_with_saml(request: Request) -> dict[str, Any]:
         "resource_policy": role.trust_policy,
         "context": context,
     }
+    tags, transitive = _identity_provider_tags(
+        {
+            name[len(_SAML_PRINCIPAL_TAG) :]: values
+            for name, values in attributes.items()
+            if name.startswith(_SAML_PRINCIPAL_TAG)
+        }
+        or None,
+        attributes.get(_SAML_TRANSITIVE_TAGS),
+    )
+    context.update(_tag_context(tags, transitive))
     actions = ["sts:AssumeRoleWithSAML"]
     if source_identity:
         context["sts:SourceIdentity"] = source_identity
@@ -658,6 +730,8 @@ def assume_role_with_saml(request: Request) -> dict[str, Any]:
     for action in actions:
         if request.authorize(action, role.arn, **trust).decision != "Allowed":
             raise _not_authorized("sts:AssumeRoleWithSAML", request, role_arn, checked=True)
+    if tags:
+        _authorize_tags(request, role, context)
     seconds = _check_duration(duration, role, chained=False)
     session = world.issue_session(
         seconds,
@@ -666,6 +740,8 @@ def assume_role_with_saml(request: Request) -> dict[str, Any]:
         role_arn=role.arn,
         session_name=session_name,
         session_policies=session_policies,
+        session_tags=tags,
+        transitive_tag_keys=transitive,
         source_identity=source_identity,
         federated_provider=provider.arn,
     )
