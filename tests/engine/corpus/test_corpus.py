@@ -348,6 +348,29 @@ def test_standard_input_is_read_with_a_dash() -> None:
     assert "explanation" not in results[0]
 
 
+def test_several_files_give_one_array_in_order() -> None:
+    """Several FILE arguments, each one document or an array, give one array in order."""
+    cases = load_cases("evaluation_same_account.json")
+    allowed = next(case for case in cases if case["expected"].get("decision") == "Allowed")
+    denied = next(case for case in cases if case["expected"].get("decision") == "ExplicitlyDenied")
+    with tempfile.TemporaryDirectory() as folder:
+        single = Path(folder) / "one.json"
+        single.write_text(document_text(denied), encoding="utf-8")
+        array = Path(folder) / "two.json"
+        array.write_text(f"[{document_text(allowed)}, {document_text(denied)}]", encoding="utf-8")
+        process = subprocess.run(
+            [sys.executable, "-m", "iamlab.engine", "simulate", str(single), str(array)],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=SUBPROCESS_TIMEOUT_SECONDS,
+            check=False,
+        )
+    assert process.returncode == 0
+    decisions = [result["decision"] for result in json.loads(process.stdout)]
+    assert decisions == ["ExplicitlyDenied", "Allowed", "ExplicitlyDenied"]
+
+
 def case_problems(case: dict[str, Any]) -> list[str]:
     """List what is wrong with the shape of one corpus case."""
     name = case.get("name", "<no name>")
