@@ -391,6 +391,10 @@ class World:
         if context:
             base.update(context)
         resource_account, resource_policy = self._resource_owner(action, resource)
+        tagged = self.find_user(resource) or self.find_role(resource)
+        if tagged is not None:
+            for key, value in tagged.tags.items():
+                base.setdefault(f"aws:ResourceTag/{key}", value)
         document = simulation_document(
             self,
             caller,

@@ -284,3 +284,51 @@ def test_group_policies_apply_to_members(iam_roles_spec: dict) -> None:
             }
         ]
     }
+
+
+def test_roles_tags_are_resource_tags_for_assume_role(iam_roles_spec: dict) -> None:
+    """ABAC: alice may assume the roles tagged with her own team."""
+    account = iam_roles_spec["accounts"][0]
+    account["roles"][0]["tags"] = {"team": "reports"}
+    account["roles"][0]["trust_policy"]["Statement"][0]["Principal"] = {"AWS": ACCOUNT_ID}
+    account["users"][0]["inline_policies"][0]["document"]["Statement"][0] = {
+        "Effect": "Allow",
+        "Action": "sts:AssumeRole",
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
+    }
+    world = World.from_spec(iam_roles_spec)
+    alice = world.credentials_for_user(ACCOUNT_ID, "alice")
+    params = {"RoleArn": arn("role", "ReportPublisher"), "RoleSessionName": "abac"}
+    assert world.call(alice, "sts", "AssumeRole", params)["AssumedRoleUser"]["Arn"].endswith(
+        "/abac"
+    )
+    world.accounts[ACCOUNT_ID].roles["reportpublisher"].tags = {"team": "platform"}
+    assert fails(world, alice, "sts", "AssumeRole", params).code == "AccessDenied"
+    assert (
+        world.simulate(arn("user", "alice"), "sts:AssumeRole", arn("role", "ReportPublisher"))[
+            "decision"
+        ]
+        == "ImplicitlyDenied"
+    )
+
+
+def test_user_tags_are_resource_tags_for_iam_calls(iam_roles_spec: dict) -> None:
+    statements = iam_roles_spec["accounts"][0]["users"][1]["inline_policies"][0]["document"][
+        "Statement"
+    ]
+    statements.append(
+        {
+            "Effect": "Deny",
+            "Action": "iam:CreateAccessKey",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/team": "reports"}},
+        }
+    )
+    statements.append({"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "*"})
+    world = World.from_spec(iam_roles_spec)
+    carol = world.credentials_for_user(ACCOUNT_ID, "carol")
+    error = fails(world, carol, "iam", "CreateAccessKey", {"UserName": "alice"})
+    assert error.message.endswith("with an explicit deny in an identity-based policy")
+    created = world.call(carol, "iam", "CreateAccessKey", {})
+    assert created["AccessKey"]["UserName"] == "carol"

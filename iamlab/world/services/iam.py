@@ -65,6 +65,10 @@ def _authorize(
     request: Request, action: str, resource: str, context: dict[str, Any] | None = None
 ) -> None:
     _guard_iam(request)
+    entity = request.world.find_user(resource) or request.world.find_role(resource)
+    if entity is not None and entity.tags:
+        tags = {f"aws:ResourceTag/{key}": value for key, value in entity.tags.items()}
+        context = {**tags, **(context or {})}
     check = request.authorize(
         action,
         resource,

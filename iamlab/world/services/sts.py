@@ -335,6 +335,15 @@ def assume_role(request: Request) -> dict[str, Any]:
         # Set now or inherited from the calling session: either way the trust policy sees it.
         extra["sts:SourceIdentity"] = new_source
     extra.update(_tag_context({**inherited_tags, **tags}, transitive))
+    # The role's tags are its resource tags; transitive tags of the calling session replace
+    # them (case-insensitively) for the trust-policy check.
+    resource_tags = {
+        key: value
+        for key, value in role.tags.items()
+        if key.lower() not in {k.lower() for k in inherited_tags}
+    }
+    resource_tags.update(inherited_tags)
+    extra.update({f"aws:ResourceTag/{key}": value for key, value in resource_tags.items()})
 
     context = {**request_context(world, caller), **extra}
     trust_args = {
