@@ -185,8 +185,15 @@ class _SessionGraphBuilder:
             return known_session
         if ":oidc-provider/" in principal or ":saml-provider/" in principal:
             return self.provider_node(principal)
-        if credential_type == "anonymous" or not principal:
+        if credential_type == "anonymous":
             return self.anonymous_node()
+        if not principal:
+            # A key the world does not know (or no longer knows): show the key itself.
+            key = f"unknown:{caller.access_key_id}"
+            self.diagram.add_node(
+                key, NodeKind.USER, "unrecognised credentials", [f"key {caller.access_key_id}"]
+            )
+            return key
         if credential_type == "temporary":
             role_arn = self.role_arn_of_session(principal)
             return self.session_node(

@@ -108,7 +108,7 @@ def _default_what_if(world: World) -> dict[str, str] | None:
 
 
 def _evaluation(
-    request: HttpRequest, scenario: Scenario, world: World
+    request: HttpRequest, world: World
 ) -> tuple[Diagram | None, dict[str, Any], str | None]:
     """Build the evaluation flow the query asks for; return (diagram, context, problem)."""
     principals = world_principals(world)
@@ -159,7 +159,7 @@ def build_diagram(
             (event.seq, event.action, event.decision) for event in world.events if event.explanation
         ]
         return diagram, extra, None
-    diagram, more, problem = _evaluation(request, scenario, world)
+    diagram, more, problem = _evaluation(request, world)
     extra.update(more)
     return diagram, extra, problem
 

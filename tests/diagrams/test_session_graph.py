@@ -300,3 +300,14 @@ def test_a_session_shows_its_source_identity() -> None:
     assert response is not None
     session = node_by_title(session_graph(world), "session traced")
     assert "source identity alice-laptop" in session.details
+
+
+def test_a_key_the_world_does_not_know_is_shown_as_such() -> None:
+    world = World.from_spec(iam_roles_spec())
+    attempt(world, Credentials("AKIAUNKNOWNKEY000001", "x" * 40), "sts", "GetCallerIdentity", {})
+    diagram = session_graph(world)
+    caller = node_by_title(diagram, "unrecognised credentials")
+    assert caller.details == ["key AKIAUNKNOWNKEY000001"]
+    assert len(diagram.edges) == 1
+    assert diagram.edges[0].kind is EdgeKind.DENIED
+    assert diagram.edges[0].label == "#1 sts:GetCallerIdentity: failed: InvalidClientTokenId"
