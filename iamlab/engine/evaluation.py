@@ -277,11 +277,9 @@ def _evaluate_policies(
 
 
 def _allows(results: list[PolicyResult]) -> list[StatementResult]:
-    return [s for r in results for s in r.allows()]
-
-
-def _denies(results: list[PolicyResult]) -> list[StatementResult]:
-    return [s for r in results if r.applies for s in r.denies()]
+    if len(results) == 1:
+        return results[0].allow_statements
+    return [s for r in results for s in r.allow_statements]
 
 
 # Grants from a resource-based policy, strongest first. Naming the caller itself (its session,
@@ -332,7 +330,7 @@ def evaluate(simulation: Simulation) -> Evaluation:
     def run(placed: Iterable[PlacedPolicy], applies: bool) -> list[PolicyResult]:
         return _evaluate_policies(placed, applies, evaluation, has_boundary)
 
-    rcp_levels = [run(level, True) for level in simulation.rcps]
+    rcps = run([placed for level in simulation.rcps for placed in level], True)
     scp_levels = [run(level, scp_applies) for level in simulation.scps]
     endpoint = run(_policies(simulation.endpoint_policy), True)
     resource = run(_policies(simulation.resource_policy), True)
@@ -344,7 +342,7 @@ def evaluate(simulation: Simulation) -> Evaluation:
     # AWS's evaluation order.
     results = evaluation.step_results
     for step, policy_type, policy_results in (
-        ("rcp", _RCP, [r for level in rcp_levels for r in level]),
+        ("rcp", _RCP, rcps),
         ("scp", _SCP, [r for level in scp_levels for r in level]),
         ("endpoint_policy", _ENDPOINT, endpoint),
         (resource_step, resource_type, resource),
@@ -352,12 +350,12 @@ def evaluate(simulation: Simulation) -> Evaluation:
         ("permission_boundary", _BOUNDARY, boundary),
         ("session_policy", _SESSION, session),
     ):
-        denies = _denies(policy_results)
-        if denies:
-            results[step] = "Deny"
-            evaluation.deny_statements.extend(denies)
-            if evaluation.denied_by is None:
-                evaluation.denied_by = policy_type
+        for policy_result in policy_results:
+            if policy_result.deny_statements and policy_result.applies:
+                results[step] = "Deny"
+                evaluation.deny_statements.extend(policy_result.deny_statements)
+                if evaluation.denied_by is None:
+                    evaluation.denied_by = policy_type
 
     identity_allows = _allows(identity) if identity_applies else []
     boundary_allows = _allows(boundary)
@@ -375,21 +373,34 @@ def evaluate(simulation: Simulation) -> Evaluation:
         # user session (GetFederationToken) without one has none (IAM-FACTS 1.1, step 7).
         session_ok = kind == "assumed_role"
 
-    def outcome(applies: bool, allowed: bool) -> str:
-        return "NotApplicable" if not applies else ("Allow" if allowed else "NoMatch")
-
     scp_ok = all(scp_allows)
     found = {
-        "rcp": outcome(bool(simulation.rcps), True),
-        "scp": outcome(bool(simulation.scps) and scp_applies, scp_ok),
-        "endpoint_policy": outcome(simulation.endpoint_policy is not None, bool(endpoint_allows)),
-        resource_step: outcome(
-            simulation.resource_policy is not None or required, bool(resource_allows)
+        "rcp": "Allow" if simulation.rcps else "NotApplicable",
+        "scp": (
+            ("Allow" if scp_ok else "NoMatch")
+            if simulation.scps and scp_applies
+            else "NotApplicable"
         ),
-        "root_user": outcome(kind == "root", True),
-        "identity_policy": outcome(identity_applies, bool(identity_allows)),
-        "permission_boundary": outcome(has_boundary, bool(boundary_allows)),
-        "session_policy": outcome(session_applies, session_ok),
+        "endpoint_policy": (
+            ("Allow" if endpoint_allows else "NoMatch")
+            if simulation.endpoint_policy is not None
+            else "NotApplicable"
+        ),
+        resource_step: (
+            ("Allow" if resource_allows else "NoMatch")
+            if simulation.resource_policy is not None or required
+            else "NotApplicable"
+        ),
+        "root_user": "Allow" if kind == "root" else "NotApplicable",
+        "identity_policy": (
+            ("Allow" if identity_allows else "NoMatch") if identity_applies else "NotApplicable"
+        ),
+        "permission_boundary": (
+            ("Allow" if boundary_allows else "NoMatch") if has_boundary else "NotApplicable"
+        ),
+        "session_policy": (
+            ("Allow" if session_ok else "NoMatch") if session_applies else "NotApplicable"
+        ),
     }
     for step, result in found.items():
         results.setdefault(step, result)
