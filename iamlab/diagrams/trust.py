@@ -446,7 +446,9 @@ class _TrustGraphBuilder:
         if len(self.diagram.edges) > LARGE_GRAPH_EDGES:
             # Fewer network-simplex and crossing-minimisation passes: a large graph still
             # lays out readably, in a fraction of the time.
-            self.diagram.graph_attributes.update({"nslimit": "2", "mclimit": "0.5"})
+            self.diagram.graph_attributes.update(
+                {"nslimit": "2", "mclimit": "0.5", "splines": "polyline"}
+            )
         reaching = _reaching(successors, admins)
         for key in admins:
             self.diagram.nodes[key].marks.add(Mark.ADMIN)
