@@ -228,14 +228,6 @@ class PolicyResult:
     allow_statements: list[StatementResult]
     deny_statements: list[StatementResult]
 
-    def allows(self) -> list[StatementResult]:
-        """Return the matching Allow statements."""
-        return self.allow_statements
-
-    def denies(self) -> list[StatementResult]:
-        """Return the matching Deny statements."""
-        return self.deny_statements
-
 
 @dataclass(slots=True)
 class Evaluation:
@@ -358,8 +350,8 @@ def evaluate(simulation: Simulation) -> Evaluation:
                     evaluation.denied_by = policy_type
 
     identity_allows = _allows(identity) if identity_applies else []
-    boundary_allows = _allows(boundary)
-    session_allows = _allows(session)
+    boundary_allows = _allows(boundary) if has_boundary else []
+    session_allows = _allows(session) if session_applies else []
     resource_allows = _allows(resource)
     endpoint_allows = _allows(endpoint)
     scp_allows = [_allows(level) for level in scp_levels]

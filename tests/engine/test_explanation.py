@@ -220,3 +220,20 @@ def test_allowed_lists_deciding_allows_from_every_gate() -> None:
         "session_policy.Statement[0]",
     ]
     assert explanation["denied_by"] is None
+
+
+def test_policies_that_do_not_apply_never_decide() -> None:
+    explanation = explain(
+        simulation(
+            ALICE,
+            "s3:GetObject",
+            OBJECT,
+            identity_policies=[policy(allow("s3:GetObject"))],
+            session_policy=policy(allow("s3:*"), deny("s3:PutObject")),
+        )
+    )
+    assert [s["path"] for s in explanation["deciding_statements"]] == [
+        "identity_policies[0].Statement[0]"
+    ]
+    session = next(p for p in explanation["policies"] if p["path"] == "session_policy")
+    assert session["applies"] is False
