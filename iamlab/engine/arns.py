@@ -32,12 +32,6 @@ def parse_arn(text: str) -> Arn | None:
     return Arn(parts[1], parts[2], parts[3], parts[4], parts[5])
 
 
-def split_arn_components(text: str) -> list[str] | None:
-    """Return the six colon components of an ARN-shaped string, else None."""
-    parts = text.split(":", 5)
-    return parts if len(parts) == 6 else None
-
-
 def is_account_id(text: str) -> bool:
     """Say whether `text` is a 12-digit AWS account ID."""
     return ACCOUNT_ID.fullmatch(text) is not None

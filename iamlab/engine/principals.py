@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from iamlab.engine.arns import is_account_id, parse_arn
@@ -19,6 +19,7 @@ WEB_IDENTITY_PROVIDERS = frozenset(
 )
 FEDERATION_ACTIONS = frozenset({"sts:assumerolewithwebidentity", "sts:assumerolewithsaml"})
 ANONYMOUS_NAMES = frozenset({"*", "anonymous"})
+CANONICAL_USER_ID = re.compile(r"[0-9a-f]{64}")  # S3's canonical user IDs
 
 # How directly a policy named the caller; the same-account rules (IAM-FACTS 1.2) depend on it.
 NAMED_EVERYONE = "everyone"  # "*": behaves like naming the caller itself
@@ -35,7 +36,8 @@ NAMED_CANONICAL_USER = "canonical_user"
 class Caller:
     """The principal making a request, classified from the ARN or name in the request."""
 
-    kind: str  # user, role, assumed_role, federated_user, root, service, federated, anonymous
+    # user, role, assumed_role, federated_user, root, service, federated, canonical_user, anonymous
+    kind: str
     name: str  # the principal as given in the request
     account: str | None = None
     partition: str | None = None
@@ -43,8 +45,6 @@ class Caller:
     role_arn_known: bool = False  # False when the path had to be guessed from the session ARN
     role_name: str | None = None
     entity_name: str | None = None  # user name, session name or federated user name
-    path: str = "/"
-    problems: tuple[str, ...] = field(default=())
 
     @property
     def is_iam_principal(self) -> bool:
@@ -85,6 +85,8 @@ def _classify(
             return Caller(kind="federated", name=principal)
         if SERVICE_PRINCIPAL.fullmatch(principal):
             return Caller(kind="service", name=principal)
+        if CANONICAL_USER_ID.fullmatch(principal):
+            return Caller(kind="canonical_user", name=principal)
         raise ValueError(
             "must be an IAM or STS principal ARN (for example "
             '"arn:aws:iam::111122223333:user/alice"), a service principal such as '
@@ -102,7 +104,7 @@ def _classify(
             return Caller(kind="root", name=principal, account=account, partition=arn.partition)
         kind, _, rest = arn.resource.partition("/")
         if kind in {"user", "role"} and rest:
-            path, _, entity = rest.rpartition("/")
+            entity = rest.rpartition("/")[2]
             return Caller(
                 kind=kind,
                 name=principal,
@@ -112,7 +114,6 @@ def _classify(
                 role_arn_known=kind == "role",
                 role_name=entity if kind == "role" else None,
                 entity_name=entity,
-                path=f"/{path}/" if path else "/",
             )
     if arn.service == "sts":
         kind, _, rest = arn.resource.partition("/")

@@ -160,8 +160,3 @@ def _compile(segments: tuple[Segment, ...], ignore_case: bool) -> WildcardPatter
 def compile_pattern(pattern: str, ignore_case: bool = False) -> WildcardPattern:
     """Compile a glob in which every `*` and `?` is a wildcard."""
     return compile_segments([(pattern, True)], ignore_case=ignore_case)
-
-
-def has_wildcard(text: str) -> bool:
-    """Say whether `text` contains `*` or `?`."""
-    return "*" in text or "?" in text

@@ -184,3 +184,21 @@ def test_adding_a_deny_never_allows(
     always = dict(base)
     always["identity_policies"] = [*base.get("identity_policies", []), policy(deny("*", "*"))]
     assert simulate(always)["decision"] == "ExplicitlyDenied"
+
+
+def test_canonical_user_principal() -> None:
+    canonical = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"
+    bucket_policy = policy(allow("s3:GetObject", "*", Principal={"CanonicalUser": canonical}))
+    assert (
+        simulate(simulation(canonical, "s3:GetObject", OBJECT, resource_policy=bucket_policy))[
+            "decision"
+        ]
+        == "Allowed"
+    )
+    other = "0" * 64
+    assert (
+        simulate(simulation(other, "s3:GetObject", OBJECT, resource_policy=bucket_policy))[
+            "decision"
+        ]
+        == "ImplicitlyDenied"
+    )
