@@ -288,6 +288,13 @@ class _SessionGraphBuilder:
                 key = self.caller_node(caller)
                 self.diagram.nodes[key].marks.add(Mark.CURRENT)
                 return self.diagram.nodes[key].title
+        # Someone who has not called anything yet still stands out as the one acting next.
+        for account in self.world.accounts.values():
+            for user in account.users.values():
+                if wanted == user.arn or wanted in {k.access_key_id for k in user.access_keys}:
+                    key = self.user_node(user.arn)
+                    self.diagram.nodes[key].marks.add(Mark.CURRENT)
+                    return self.diagram.nodes[key].title
         return None
 
 
@@ -301,6 +308,12 @@ def session_graph(world: World, current: str | None = None, title: str | None = 
     events = list(world.events)
     shown = events[-MAX_EVENTS:]
     facts = [builder.add_event(event) for event in shown]
+    # Counted before the current caller is marked: that may add someone who made no call.
+    identities = sum(
+        1
+        for node in builder.diagram.nodes.values()
+        if node.kind in {NodeKind.USER, NodeKind.SERVICE, NodeKind.PROVIDER}
+    )
     current_name = builder.mark_current(shown)
     diagram = builder.diagram
     if title:
@@ -310,11 +323,6 @@ def session_graph(world: World, current: str | None = None, title: str | None = 
             f"No calls have been made in this world yet (world time {_short_time(builder.now)})."
         )
         return diagram
-    identities = sum(
-        1
-        for node in diagram.nodes.values()
-        if node.kind in {NodeKind.USER, NodeKind.SERVICE, NodeKind.PROVIDER}
-    )
     summary = (
         f"{len(events)} call{'s' if len(events) != 1 else ''} by {identities} "
         f"identit{'ies' if identities != 1 else 'y'}; {builder.sessions_seen} "

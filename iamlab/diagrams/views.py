@@ -146,15 +146,18 @@ def build_diagram(
     request: HttpRequest, scenario: Scenario, name: str
 ) -> tuple[Diagram | None, dict[str, Any], str | None]:
     """Build the named diagram of the learner's world (or the scenario's)."""
-    world, from_workspace = learner_world(request, scenario)
-    whose = "your workspace" if from_workspace else "the scenario as it starts"
+    learner = learner_world(request, scenario)
+    world = learner.world
+    whose = "your workspace" if learner.from_workspace else "the scenario as it starts"
     extra: dict[str, Any] = {"whose": whose}
     if name == "trust":
         diagram = cached_trust_graph(world)
         diagram.title = f"Who may assume what in {scenario.title}"
         return diagram, extra, None
     if name == "sessions":
-        diagram = session_graph(world, title=f"Who assumed what in {scenario.title} ({whose})")
+        diagram = session_graph(
+            world, current=learner.current, title=f"Who assumed what in {scenario.title} ({whose})"
+        )
         extra["explained_calls"] = [
             (event.seq, event.action, event.decision) for event in world.events if event.explanation
         ]

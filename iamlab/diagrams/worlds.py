@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -16,6 +17,7 @@ from iamlab.diagrams.graph import Diagram
 from iamlab.diagrams.trust import trust_graph
 from iamlab.scenarios.models import Scenario, Workspace
 from iamlab.world import World
+from iamlab.world.cli import Console
 
 TRUST_CACHE_PREFIX = "diagrams:trust:v1:"
 TRUST_CACHE_SECONDS = 24 * 3600
@@ -32,12 +34,43 @@ def learner_workspace(request: HttpRequest, scenario: Scenario) -> Workspace | N
     return open_workspaces.filter(owner__isnull=True, session_key=session_key).first()
 
 
-def learner_world(request: HttpRequest, scenario: Scenario) -> tuple[World, bool]:
-    """Return (world, from_workspace): the learner's world, else the scenario's."""
+@dataclass(frozen=True)
+class LearnerWorld:
+    """The world a diagram shows, whose it is, and who is acting in it now."""
+
+    world: World
+    from_workspace: bool
+    # The access key the learner's shell would use now, when it names one.
+    current: str | None = None
+
+
+def learner_world(request: HttpRequest, scenario: Scenario) -> LearnerWorld:
+    """Return the learner's world (their workspace replayed), else the scenario's."""
     workspace = learner_workspace(request, scenario)
-    if workspace is not None:
-        return workspace.world(), True
-    return scenario.to_world(), False
+    if workspace is None:
+        return LearnerWorld(scenario.to_world(), from_workspace=False)
+    console = workspace.console()
+    return LearnerWorld(console.world, True, current_access_key(console))
+
+
+def current_access_key(console: Console) -> str | None:
+    """Return the access key the shell's next aws command would use, when it is certain.
+
+    An exported AWS_ACCESS_KEY_ID wins, as in the AWS CLI; otherwise AWS_PROFILE naming a
+    user's profile means that user's key. Anything else (a role profile, the default) is
+    left to the session graph, which then marks the latest caller.
+    """
+    environment = console.state.environment()
+    key = environment.get("AWS_ACCESS_KEY_ID")
+    if key:
+        return key
+    profile = environment.get("AWS_PROFILE", "")
+    for account in console.world.accounts.values():
+        user = account.users.get(profile.lower())
+        if user is not None and user.name == profile:
+            active = [k.access_key_id for k in user.access_keys if k.status == "Active"]
+            return active[0] if active else None
+    return None
 
 
 def cached_trust_graph(world: World) -> Diagram:

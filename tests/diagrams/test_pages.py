@@ -227,3 +227,12 @@ def test_scenario_overview_adds_the_learners_session_graph(
     assert re.search(r'id="diagram-sessions-[0-9a-f]{12}" role="img"', content)
     assert "Who assumed what in your workspace" in content
     assert SCRIPT not in content
+
+
+def test_the_learners_exported_profile_is_the_current_caller(
+    client: Client, hostile_workspace: Workspace
+) -> None:
+    hostile_workspace.run("export AWS_PROFILE=carol")
+    content = client.get("/diagrams/scenarios/iam-roles/sessions/").content.decode()
+    assert "2 calls by 1 identity; 0 sessions, 0 expired at world time" in content
+    assert "Current caller: carol." in content

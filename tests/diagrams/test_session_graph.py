@@ -11,7 +11,7 @@ from iamlab.diagrams.legend import EdgeKind, Mark, NodeKind
 from iamlab.diagrams.sessions import session_graph
 from iamlab.world import AwsError, World
 from iamlab.world.credentials import Credentials
-from iamlab.world.examples import ACCOUNT_ID, OIDC_PROVIDER_ARN, iam_roles_spec
+from iamlab.world.examples import ACCOUNT_ID, CAROL_KEY_ID, OIDC_PROVIDER_ARN, iam_roles_spec
 
 from .worlds import arn, edges, node_by_title, policy, trusts
 
@@ -311,3 +311,11 @@ def test_a_key_the_world_does_not_know_is_shown_as_such() -> None:
     assert len(diagram.edges) == 1
     assert diagram.edges[0].kind is EdgeKind.DENIED
     assert diagram.edges[0].label == "#1 sts:GetCallerIdentity: failed: InvalidClientTokenId"
+
+
+def test_the_current_caller_stands_out_even_before_acting(story: World) -> None:
+    diagram = session_graph(story, current=CAROL_KEY_ID)
+    carol = node_by_title(diagram, "carol")
+    assert carol.marks == {Mark.CURRENT}
+    assert carol.details == ["IAM user"]
+    assert diagram.summary.endswith("Current caller: carol.")

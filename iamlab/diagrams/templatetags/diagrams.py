@@ -33,7 +33,8 @@ def diagram_legend(*kinds: str) -> dict[str, Any]:
 def scenario_diagrams(context: template.Context, scenario: Any) -> dict[str, Any]:
     """Show a scenario's trust graph, the learner's session graph (if any) and the legend."""
     request = context["request"]
-    world, from_workspace = learner_world(request, scenario)
+    learner = learner_world(request, scenario)
+    world, from_workspace = learner.world, learner.from_workspace
     slug = scenario.slug
     trust = cached_trust_graph(world)
     trust.title = f"Who may assume what in {scenario.title}"
@@ -46,7 +47,9 @@ def scenario_diagrams(context: template.Context, scenario: Any) -> dict[str, Any
     ]
     kinds = {"trust"}
     if from_workspace and world.events:
-        sessions = session_graph(world, title="Who assumed what in your workspace")
+        sessions = session_graph(
+            world, current=learner.current, title="Who assumed what in your workspace"
+        )
         figures.append(
             make_figure(
                 sessions,
