@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from iamlab.diagrams.legend import (
     MARK_WORDS,
@@ -88,6 +89,46 @@ class Diagram:
         edge = Edge(tail, head, kind, label)
         self.edges.append(edge)
         return edge
+
+    def to_data(self) -> dict[str, object]:
+        """Return the diagram as plain data (for a cache shared across versions)."""
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "rankdir": self.rankdir,
+            "nodes": [
+                [
+                    n.key,
+                    n.kind.value,
+                    n.title,
+                    n.details,
+                    sorted(m.value for m in n.marks),
+                    n.cluster,
+                ]
+                for n in self.nodes.values()
+            ],
+            "edges": [[e.tail, e.head, e.kind.value, e.label] for e in self.edges],
+            "clusters": self.clusters,
+            "graph_attributes": self.graph_attributes,
+            "summary": self.summary,
+            "facts": self.facts,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Diagram:
+        """Rebuild a diagram from `to_data`; raise KeyError, TypeError or ValueError if odd."""
+        diagram = cls(kind=data["kind"], title=data["title"], rankdir=data["rankdir"])
+        for key, kind, title, details, marks, cluster in data["nodes"]:
+            node = Node(
+                key, NodeKind(kind), title, list(details), {Mark(m) for m in marks}, cluster
+            )
+            diagram.nodes[key] = node
+        diagram.edges = [Edge(t, h, EdgeKind(k), label) for t, h, k, label in data["edges"]]
+        diagram.clusters = dict(data["clusters"])
+        diagram.graph_attributes = dict(data["graph_attributes"])
+        diagram.summary = data["summary"]
+        diagram.facts = list(data["facts"])
+        return diagram
 
     @property
     def text_alternative(self) -> str:

@@ -19,7 +19,7 @@ from iamlab.scenarios.models import Scenario, Workspace
 from iamlab.world import World
 from iamlab.world.cli import Console
 
-TRUST_CACHE_PREFIX = "diagrams:trust:v1:"
+TRUST_CACHE_PREFIX = "diagrams:trust:v2:"
 TRUST_CACHE_SECONDS = 24 * 3600
 
 
@@ -83,9 +83,13 @@ def cached_trust_graph(world: World) -> Diagram:
     """
     spec = json.dumps([world.to_spec(), world.now().isoformat()], sort_keys=True, default=str)
     key = TRUST_CACHE_PREFIX + hashlib.sha256(spec.encode("utf-8")).hexdigest()
-    diagram = cache.get(key)
-    if isinstance(diagram, Diagram):
-        return diagram
+    data = cache.get(key)
+    if isinstance(data, dict):
+        try:
+            return Diagram.from_data(data)
+        except (KeyError, TypeError, ValueError):
+            pass  # written by another version of this code: build it again
     diagram = trust_graph(world)
-    cache.set(key, diagram, TRUST_CACHE_SECONDS)
+    # Plain data, not a pickled Diagram: a shared cache outlives a deploy.
+    cache.set(key, diagram.to_data(), TRUST_CACHE_SECONDS)
     return diagram

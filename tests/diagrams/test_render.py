@@ -94,3 +94,20 @@ def test_a_dot_that_cannot_run_gives_a_notice(settings: Settings, binary: str) -
     assert rendering.svg is None
     assert rendering.notice is not None
     assert rendering.notice.startswith("The diagram cannot be drawn")
+
+
+def test_a_diagram_survives_the_round_trip_through_plain_data() -> None:
+    from iamlab.diagrams.graph import Diagram
+    from iamlab.diagrams.legend import Mark
+
+    diagram = Diagram(kind="trust", title="T")
+    diagram.clusters["111122223333"] = "Account 111122223333"
+    node = diagram.add_node("u", NodeKind.USER, "alice", ["IAM user"], cluster="111122223333")
+    node.marks.add(Mark.REACHES_ADMIN)
+    diagram.add_node("r", NodeKind.ROLE, "Admin")
+    diagram.add_edge("u", "r", EdgeKind.CONDITIONAL, "if aws:MultiFactorAuthPresent = true")
+    diagram.graph_attributes["nslimit"] = "2"
+    diagram.summary, diagram.facts = "S.", ["F."]
+    again = Diagram.from_data(diagram.to_data())
+    assert again == diagram
+    assert to_dot(again) == to_dot(diagram)
