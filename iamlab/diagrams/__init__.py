@@ -1,0 +1,1 @@
+"""Diagrams: who may assume what, who assumed what, and how one decision was reached."""

@@ -169,7 +169,7 @@ LEGEND: tuple[LegendEntry, ...] = (
     ),
     LegendEntry(
         "account",
-        "Box",
+        "3-D box",
         "A whole AWS account (every principal its administrator allows)",
         (TRUST,),
         node=NodeKind.ACCOUNT,
