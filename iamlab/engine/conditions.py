@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import ipaddress
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from iamlab.engine.wildcard import Segment, WildcardPattern, compile_segments
 
 Context = Mapping[str, Sequence[str]]
 MAX_VALUES_PER_KEY = 500
+_YEAR_MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 def _text(segments: list[Segment]) -> str:
@@ -48,6 +50,10 @@ def _parse_date(text: str) -> float:
         return float(_parse_decimal(candidate))
     except ValueError:
         pass
+    if _YEAR_MONTH.fullmatch(candidate):
+        # The W3C profile of ISO 8601 that AWS names allows a bare year and month (YYYY-MM);
+        # a bare year (YYYY) cannot be told from epoch seconds, which win.
+        candidate += "-01"
     if candidate.endswith(("Z", "z")):
         candidate = candidate[:-1] + "+00:00"
     try:
