@@ -254,3 +254,17 @@ def test_users_with_the_same_arrows_are_drawn_as_one_box() -> None:
     assert diagram.summary.endswith(
         "Users with exactly the same arrows are drawn as one box: 1 box stands for 6 users."
     )
+
+
+def test_a_world_too_large_to_ask_about_says_the_graph_is_partial(
+    escalation_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from iamlab.diagrams import trust
+
+    monkeypatch.setattr(trust, "MAX_QUESTIONS", 3)
+    diagram = trust_graph(escalation_world)
+    assert len([e for e in diagram.edges if e.kind is not EdgeKind.PASS_ROLE]) <= 3
+    assert (
+        "This world is too large to ask the engine about every pair: only the first 3 answers "
+        "are drawn, so some arrows may be missing."
+    ) in diagram.summary
