@@ -139,7 +139,13 @@ def build_spec(scenario: Scenario) -> SpecBuild:
         path = f"accounts[{account_index}]"
         sources[path] = Source(account, {"id": "account_id"})
         accounts.append(_account_spec(account, path, sources))
-    spec = {"start_time": start.strftime("%Y-%m-%dT%H:%M:%SZ"), "accounts": accounts}
+    # The slug seeds the generated ids, secrets and tokens: the same in every learner's
+    # world and on every run, and different between scenarios.
+    spec = {
+        "start_time": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "seed": scenario.slug,
+        "accounts": accounts,
+    }
     return SpecBuild(spec=spec, sources=sources)
 
 

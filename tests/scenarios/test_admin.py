@@ -22,7 +22,7 @@ def staff_client(client: Client) -> Client:
 
 
 def test_a_policy_is_shown_as_formatted_json(staff_client: Client, iam_roles: Scenario) -> None:
-    policy = ManagedPolicy.objects.get(name="ReportsWrite")
+    policy = ManagedPolicy.objects.get(name="ReportsPublish")
 
     response = staff_client.get(f"/admin/scenarios/managedpolicy/{policy.pk}/change/")
 
@@ -90,7 +90,7 @@ def test_an_invalid_trust_policy_is_refused_on_save(iam_roles: Scenario) -> None
 def test_saving_warns_about_problems_only_the_world_sees(
     staff_client: Client, iam_roles: Scenario
 ) -> None:
-    policy = ManagedPolicy.objects.get(name="ReportsWrite")
+    policy = ManagedPolicy.objects.get(name="ReportsPublish")
     document = {
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}],
@@ -137,8 +137,6 @@ def test_choices_are_limited_to_the_scenario_being_edited(
 
     choices = response.context["adminform"].form.fields["managed_policies"].queryset
     assert sorted(choices.values_list("name", flat=True)) == [
-        "DeveloperAccess",
-        "LambdaAdministration",
-        "ReportsRead",
-        "ReportsWrite",
+        "ReportsPublish",
+        "ReportsReadOnly",
     ]

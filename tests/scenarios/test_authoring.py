@@ -64,8 +64,8 @@ def test_the_set_up_command_changes_nothing_when_run_again() -> None:
 
     assert first.getvalue() == (
         'Loaded scenario "cross-account-external-id": 12 objects.\n'
-        'Loaded scenario "iam-roles": 25 objects.\n'
-        'Loaded scenario "privilege-escalation": 17 objects.\n'
+        'Loaded scenario "iam-roles": 23 objects.\n'
+        'Loaded scenario "privilege-escalation": 18 objects.\n'
         'Loaded scenario "role-chaining": 11 objects.\n'
     )
     assert second.getvalue() == (

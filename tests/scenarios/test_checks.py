@@ -19,7 +19,7 @@ def test_loaddata_reads_a_scenario_fixture() -> None:
     call_command("loaddata", str(IAM_ROLES), stdout=StringIO())
 
     scenario = Scenario.objects.get(slug="iam-roles")
-    assert len(scenario_content(scenario)) == 25
+    assert len(scenario_content(scenario)) == 23
     assert scenario.validate() == []
     assert check_scenarios() == []
 

@@ -14,6 +14,7 @@ from iamlab.scenarios.models import Scenario, Workspace
 pytestmark = pytest.mark.django_db
 
 ROLE = "arn:aws:iam::111122223333:role"
+SERVICE_ROLE = "arn:aws:iam::111122223333:role/service-role"
 PUBLISHER_SESSION = "arn:aws:sts::111122223333:assumed-role/ReportPublisher/alice-publishing"
 
 
@@ -88,7 +89,8 @@ def test_the_iam_roles_story_played_through_the_console(iam_roles: Scenario) -> 
             f"export AWS_SESSION_TOKEN={credentials['SessionToken']}",
             "aws sts get-caller-identity",
             "aws s3api put-object --bucket example-reports --key q3.csv",
-            "aws s3api get-object --bucket example-reports --key q1.csv q1.csv",
+            # alice may read IAM roles; the session may not: the role's permissions replace hers.
+            "aws iam get-role --role-name ReportPublisher",
             "sleep 3600",
             "aws sts get-caller-identity",
             "aws s3api put-object --bucket example-reports --key q4.csv",
@@ -102,9 +104,7 @@ def test_the_iam_roles_story_played_through_the_console(iam_roles: Scenario) -> 
     assert (
         second[5]["stderr"]
         == "\n"
-        + access_denied(
-            PUBLISHER_SESSION, "s3:GetObject", "arn:aws:s3:::example-reports/q1.csv", "GetObject"
-        )
+        + access_denied(PUBLISHER_SESSION, "iam:GetRole", f"{ROLE}/ReportPublisher", "GetRole")
         + "\n"
     )
     # An hour later the temporary credentials have expired; each service says so its way.
@@ -123,7 +123,7 @@ def test_the_iam_roles_story_played_through_the_console(iam_roles: Scenario) -> 
 def test_passing_the_admin_role_to_lambda_is_for_carol_not_alice(iam_roles: Scenario) -> None:
     switch = (
         "aws lambda update-function-configuration --function-name report-builder "
-        f"--role {ROLE}/lambda-admin-role"
+        f"--role {SERVICE_ROLE}/lambda-admin-role"
     )
 
     result = records(
@@ -140,12 +140,12 @@ def test_passing_the_admin_role_to_lambda_is_for_carol_not_alice(iam_roles: Scen
     assert result[0]["stderr"] == (
         "\nAn error occurred (AccessDeniedException) when calling the UpdateFunctionConfiguration "
         "operation: User: arn:aws:iam::111122223333:user/alice is not authorized to perform: "
-        f"iam:PassRole on resource: {ROLE}/lambda-admin-role because no identity-based policy "
-        "allows the iam:PassRole action\n"
+        f"iam:PassRole on resource: {SERVICE_ROLE}/lambda-admin-role because no identity-based "
+        "policy allows the iam:PassRole action\n"
     )
     assert json.loads(result[1]["stdout"])["FunctionError"] == "Unhandled"
     assert result[2]["exit_code"] == 0
-    assert json.loads(result[2]["stdout"])["Role"] == f"{ROLE}/lambda-admin-role"
+    assert json.loads(result[2]["stdout"])["Role"] == f"{SERVICE_ROLE}/lambda-admin-role"
     assert result[3]["exit_code"] == 0
     assert "FunctionError" not in json.loads(result[3]["stdout"])
 

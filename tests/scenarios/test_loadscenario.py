@@ -16,7 +16,6 @@ from iamlab.scenarios.models import (
     AccessKey,
     Account,
     Bucket,
-    Group,
     IdentityProvider,
     InlinePolicy,
     LambdaFunction,
@@ -53,7 +52,7 @@ def refuse(path: Path) -> tuple[str, int]:
 def test_iam_roles_loads_every_object_of_the_story() -> None:
     stdout, stderr = load(IAM_ROLES)
 
-    assert stdout == 'Loaded scenario "iam-roles": 25 objects.\n'
+    assert stdout == 'Loaded scenario "iam-roles": 23 objects.\n'
     assert stderr == ""
     scenario = Scenario.objects.get(slug="iam-roles")
     account = Account.objects.get(scenario=scenario, account_id=ACCOUNT)
@@ -62,9 +61,9 @@ def test_iam_roles_loads_every_object_of_the_story() -> None:
         "carol",
     ]
     assert sorted(Role.objects.filter(account=account).values_list("name", flat=True)) == [
-        "GitHubActionsPublisher",
+        "CorpReportReaders",
+        "GitHubActionsDeploy",
         "ReportPublisher",
-        "SamlReportReaders",
         "lambda-admin-role",
         "lambda-role",
     ]
@@ -91,7 +90,7 @@ def test_iam_roles_loads_every_object_of_the_story() -> None:
     [
         ("cross-account-external-id", "cross-account-external-id", 12),
         ("role-chaining", "role-chaining", 11),
-        ("privilege-escalation", "privilege-escalation", 17),
+        ("privilege-escalation", "privilege-escalation", 18),
     ],
 )
 def test_every_shipped_scenario_loads_and_builds_a_world(name: str, slug: str, count: int) -> None:
@@ -388,14 +387,15 @@ def test_a_primary_key_is_refused(write_fixture) -> None:
 
 def test_a_reference_into_another_scenario_is_refused(write_fixture) -> None:
     fixture = small_scenario()
-    fixture[3]["fields"]["managed_policies"] = [["iam-roles", ACCOUNT, "ReportsRead"]]
+    fixture[3]["fields"]["managed_policies"] = [["iam-roles", ACCOUNT, "ReportsReadOnly"]]
 
     assert_refused(
         write_fixture,
         fixture,
         [
             'FILE, object 3, scenarios.user ["tiny", "111122223333", "alice"], field '
-            'managed_policies at [0]: ["iam-roles", "111122223333", "ReportsRead"] is in scenario '
+            'managed_policies at [0]: ["iam-roles", "111122223333", "ReportsReadOnly"] is in '
+            "scenario "
             '"iam-roles", but this object belongs to "tiny"; a scenario refers only to its own '
             "objects.",
             NOT_BUILT,
@@ -505,9 +505,8 @@ def test_counts_of_every_model_are_unchanged_by_a_refused_replacement(write_fixt
     assert Role.objects.get(name="ReportPublisher").trust_policy["Statement"][0]["Principal"] == {
         "AWS": "arn:aws:iam::111122223333:user/alice"
     }
-    assert Group.objects.count() == 2
-    assert ManagedPolicy.objects.count() == 4
-    assert InlinePolicy.objects.count() == 1
+    assert ManagedPolicy.objects.count() == 2
+    assert InlinePolicy.objects.count() == 3
     assert MfaDevice.objects.count() == 1
 
 

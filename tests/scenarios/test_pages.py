@@ -64,7 +64,7 @@ def test_the_overview_shows_each_role_with_its_trust_policy(
         "}</code></pre>" in html
     )
     assert (
-        '<pre class="policy-json" aria-label="Managed policy ReportsWrite of ReportPublisher">'
+        '<pre class="policy-json" aria-label="Managed policy ReportsPublish of ReportPublisher">'
         in html
     )
     assert (
@@ -129,3 +129,20 @@ def test_a_role_with_no_permission_policy_says_so(client: Client, iam_roles: Sce
     html = page(client, "/scenarios/iam-roles/")
 
     assert "<p>None: the role may do nothing until a policy is attached.</p>" in html
+
+
+def test_the_overview_lists_groups_with_members_and_policies(client: Client) -> None:
+    from iamlab.scenarios.loading import load_fixtures
+    from tests.scenarios.conftest import FIXTURES
+
+    assert load_fixtures([FIXTURES / "privilege-escalation.json"]).problems == []
+
+    html = page(client, "/scenarios/privilege-escalation/")
+
+    assert (
+        '<li id="group-111122223333-developers"><strong>developers</strong>:\n'
+        "          members mallory;\n"
+        "          policies DeveloperSelfService\n"
+        "        </li>"
+    ) in html
+    assert '<tr id="user-111122223333-mallory">' in html

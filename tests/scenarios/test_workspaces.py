@@ -62,7 +62,7 @@ def test_two_learners_never_see_each_others_changes(iam_roles: Scenario) -> None
     theirs = Workspace.objects.current(iam_roles, owner=bob_learner)
     switch = (
         "aws lambda update-function-configuration --function-name report-builder "
-        "--role arn:aws:iam::111122223333:role/lambda-admin-role --profile carol"
+        "--role arn:aws:iam::111122223333:role/service-role/lambda-admin-role --profile carol"
     )
     read_role = (
         "aws lambda get-function-configuration --function-name report-builder "
@@ -73,9 +73,12 @@ def test_two_learners_never_see_each_others_changes(iam_roles: Scenario) -> None
     mine.run("sleep 600")
     result = theirs.run(read_role)
 
-    assert result.stdout == "arn:aws:iam::111122223333:role/lambda-role\n"
+    assert result.stdout == "arn:aws:iam::111122223333:role/service-role/lambda-role\n"
     assert theirs.world().now() == START
-    assert mine.run(read_role).stdout == "arn:aws:iam::111122223333:role/lambda-admin-role\n"
+    assert (
+        mine.run(read_role).stdout
+        == "arn:aws:iam::111122223333:role/service-role/lambda-admin-role\n"
+    )
     assert mine.lines() == [switch, "sleep 600", read_role]
     assert theirs.lines() == [read_role]
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from iamlab.scenarios.loading import load_fixtures
 from iamlab.scenarios.models import AccessKey, IdentityProvider, Role, Scenario, User
 from iamlab.scenarios.worldspec import Location, build_spec
+from iamlab.world import World
+from iamlab.world.examples import iam_roles_spec
 from tests.scenarios.conftest import ACCOUNT, FIXTURES, small_scenario
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +34,7 @@ def test_the_spec_of_a_small_scenario(tiny: Scenario) -> None:
 
     assert tiny.to_spec() == {
         "start_time": "2026-01-05T09:00:00Z",
+        "seed": "tiny",
         "accounts": [
             {
                 "id": ACCOUNT,
@@ -164,3 +169,27 @@ def test_a_policy_of_another_account_is_named_by_arn() -> None:
     assert customer_spec["roles"][0]["managed_policies"] == [
         "arn:aws:iam::444455556666:policy/AssumeCustomerRoles"
     ]
+
+
+def test_the_iam_roles_fixture_is_the_worlds_own_iam_roles_example() -> None:
+    # Lessons, the console and the diagrams use the world's example; the shipped fixture
+    # must build exactly the same world, ids included.
+    assert load_fixtures([FIXTURES / "iam-roles.json"]).problems == []
+    scenario = Scenario.objects.get(slug="iam-roles")
+
+    from_fixture = World.from_spec(scenario.to_spec())
+    from_example = World.from_spec(iam_roles_spec())
+
+    assert in_any_order(from_fixture.to_spec()) == in_any_order(from_example.to_spec())
+
+
+def in_any_order(value: object) -> object:
+    """Sort every list of named things, so that two specs compare by content, not order."""
+    if isinstance(value, dict):
+        return {key: in_any_order(item) for key, item in value.items()}
+    if isinstance(value, list):
+        items = [in_any_order(item) for item in value]
+        if all(isinstance(item, dict) for item in items):
+            return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+        return items
+    return value
