@@ -22,6 +22,7 @@ from iamlab.diagrams.graph import Diagram, to_dot
 from iamlab.diagrams.render import render_svg
 from iamlab.diagrams.sessions import session_graph
 from iamlab.diagrams.svg import inline_svg
+from iamlab.diagrams.trust import trust_audience
 from iamlab.diagrams.worlds import cached_trust_graph, learner_world
 from iamlab.scenarios.models import Scenario
 from iamlab.world import World
@@ -99,11 +100,16 @@ def _principal_values(statement: dict[str, Any], key: str) -> list[str]:
 
 
 def _default_what_if(world: World) -> dict[str, str] | None:
-    for account in world.accounts.values():
-        users = list(account.users.values())
-        roles = list(account.roles.values())
-        if users and roles:
-            return {"principal": users[0].arn, "action": "sts:AssumeRole", "resource": roles[0].arn}
+    """Return a first request worth showing: a user asking for a role that names them."""
+    users = [user for account in world.accounts.values() for user in account.users.values()]
+    roles = [role for account in world.accounts.values() for role in account.roles.values()]
+    for role in roles:
+        named = trust_audience(role.trust_policy).arns
+        for user in users:
+            if user.arn in named:
+                return {"principal": user.arn, "action": "sts:AssumeRole", "resource": role.arn}
+    if users and roles:
+        return {"principal": users[0].arn, "action": "sts:AssumeRole", "resource": roles[0].arn}
     return None
 
 

@@ -236,3 +236,15 @@ def test_the_learners_exported_profile_is_the_current_caller(
     content = client.get("/diagrams/scenarios/iam-roles/sessions/").content.decode()
     assert "2 calls by 1 identity; 0 sessions, 0 expired at world time" in content
     assert "Current caller: carol." in content
+
+
+def test_evaluation_page_starts_with_a_user_asking_for_a_role_that_names_them(
+    client: Client, iam_roles: Scenario
+) -> None:
+    response = client.get("/diagrams/scenarios/iam-roles/evaluation/")
+    assert response.status_code == 200
+    content = html.unescape(response.content.decode())
+    assert (
+        "Request by arn:aws:iam::111122223333:user/alice to perform sts:AssumeRole on "
+        "arn:aws:iam::111122223333:role/ReportPublisher: Allowed."
+    ) in content
