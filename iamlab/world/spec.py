@@ -968,6 +968,12 @@ class _Builder:
                         f"No role '{function.role_arn}': give the name of a role in account "
                         f"{account.account_id} or a role ARN of the world.",
                     )
+                elif role.account_id != account.account_id:
+                    reader.problem(
+                        path,
+                        f"The role {role.arn} is in account {role.account_id}; a function's "
+                        "execution role must be in the function's own account.",
+                    )
                 else:
                     function.role_arn = role.arn
         lookup = _SpecLookup(self.contents)

@@ -509,3 +509,21 @@ def test_the_complete_example_in_the_docs_builds() -> None:
     assert session["AssumedRoleUser"]["Arn"] == (
         "arn:aws:sts::111122223333:assumed-role/ReportPublisher/docs"
     )
+
+
+def test_a_functions_role_must_be_in_its_account(iam_roles_spec: dict) -> None:
+    iam_roles_spec["accounts"].append(
+        {
+            "id": "444455556666",
+            "lambda_functions": [
+                {"name": "f", "role": "arn:aws:iam::111122223333:role/service-role/lambda-role"}
+            ],
+        }
+    )
+    assert problems_of(iam_roles_spec) == [
+        Problem(
+            "accounts[1].lambda_functions[0].role",
+            "The role arn:aws:iam::111122223333:role/service-role/lambda-role is in account "
+            "111122223333; a function's execution role must be in the function's own account.",
+        )
+    ]
