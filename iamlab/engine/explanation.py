@@ -22,26 +22,34 @@ STEP_ORDER = (
 _SCP = PolicyType.SCP  # a module-level name: enum member lookups are slow on Python 3.11
 
 
-def _element(element: str | None, matched: bool | None, matched_by: str | None) -> dict | None:
-    if element is None:
-        return None
-    return {"element": element, "matched": matched, "matched_by": matched_by}
-
-
 def _statement_record(result: StatementResult) -> dict[str, object]:
     statement = result.statement
+    resource_element = statement.resource_element
+    principal_element = statement.principal_element
     return {
         "index": statement.index,
         "sid": statement.sid,
         "effect": statement.effect,
         "matched": result.matched,
-        "action": _element(statement.action_element, result.action_matched, result.action_by),
-        "resource": _element(
-            statement.resource_element, result.resource_matched, result.resource_by
-        ),
-        "principal": _element(
-            statement.principal_element, result.principal_matched, result.principal_by
-        ),
+        "action": {
+            "element": statement.action_element,
+            "matched": result.action_matched,
+            "matched_by": result.action_by,
+        },
+        "resource": {
+            "element": resource_element,
+            "matched": result.resource_matched,
+            "matched_by": result.resource_by,
+        }
+        if resource_element is not None
+        else None,
+        "principal": {
+            "element": principal_element,
+            "matched": result.principal_matched,
+            "matched_by": result.principal_by,
+        }
+        if principal_element is not None
+        else None,
         "conditions": [clause.as_dict() for clause in result.conditions],
     }
 

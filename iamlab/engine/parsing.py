@@ -70,16 +70,8 @@ class Statement:
     principal_element: str | None
     principals: tuple[PrincipalEntry, ...]
     conditions: tuple[ConditionClause, ...]
-
-    @property
-    def positive_action(self) -> bool:
-        """Say whether the statement lists actions it covers (Action) or excludes (NotAction)."""
-        return self.action_element == "Action"
-
-    @property
-    def positive_resource(self) -> bool:
-        """Say whether the statement lists resources it covers (Resource) or excludes."""
-        return self.resource_element == "Resource"
+    positive_action: bool  # Action (the listed actions are covered), not NotAction
+    positive_resource: bool  # Resource (the listed resources are covered), not NotResource
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +169,9 @@ def _compile_actions(
                 f'{element} "{action}" must be "*" or "service:action" with the service prefix '
                 'spelled out, like "s3:GetObject" or "iam:List*".',
             )
-        compiled.append((action, compile_pattern(action, ignore_case=True)))
+        # Actions match case-insensitively: the pattern is lower-cased here and the request's
+        # action once per request (Simulation.action_lower), so matching never lowers again.
+        compiled.append((action, compile_pattern(action.lower())))
     return tuple(compiled)
 
 
@@ -427,6 +421,8 @@ def _compile_statement(
         principal_element=principal_element,
         principals=principals,
         conditions=conditions,
+        positive_action=action_element == "Action",
+        positive_resource=resource_element == "Resource",
     )
 
 

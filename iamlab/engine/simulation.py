@@ -104,6 +104,10 @@ def _request_string(request: dict[str, object], key: str, example: str) -> str:
 
 
 def _context_value(value: object, path: str) -> str:
+    if type(value) is str:  # the common case first: most context values are strings
+        if len(value) > MAX_TEXT:
+            raise _invalid(path, f"A context value is at most {MAX_TEXT} characters.")
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -139,7 +143,7 @@ def read_context(raw: object) -> dict[str, list[str]]:
         )
     context: dict[str, list[str]] = {}
     for key, value in raw.items():
-        path = join_path("request.context", str(key))
+        path = f"request.context.{key}"
         if not isinstance(key, str) or not key or len(key) > 256:
             raise _invalid(
                 path, "A context key must be a non-empty string of at most 256 characters."
