@@ -129,9 +129,15 @@ def _read_aws_principal(value: str, audience: TrustAudience) -> None:
         role_name = value.split(":assumed-role/", 1)[1].split("/", 1)[0]
         audience.session_roles.add((account, role_name))
     elif value.startswith("arn:"):
-        audience.arns.add(value)
+        audience.arns.add(_without_path(value))
     else:
         audience.unknown = True
+
+
+def _without_path(arn: str) -> str:
+    """Return a user or role ARN without its path, so that filtering never misses a match."""
+    prefix, sep, rest = arn.partition(":user/") if ":user/" in arn else arn.partition(":role/")
+    return f"{prefix}{sep}{rest.rsplit('/', 1)[-1]}" if sep else arn
 
 
 def _identity_documents(world: World, candidate: Candidate) -> list[dict[str, Any]]:
@@ -290,7 +296,6 @@ class _TrustGraphBuilder:
         self.documents: dict[str, list[dict[str, Any]]] = {}
         self.assume_edges: list[tuple[str, str, EdgeKind, str]] = []
         self.pass_edges: list[tuple[str, str, str]] = []
-        self.facts: list[str] = []
         self.simulations = 0
         self.truncated = False
 
@@ -358,10 +363,10 @@ class _TrustGraphBuilder:
         if audience.unknown:
             return True
         if candidate.kind == "service":
-            return candidate.arn in audience.services
+            return audience.everyone or candidate.arn in audience.services
         if candidate.kind in {"oidc", "saml", "web"}:
-            return candidate.arn in audience.federated
-        if audience.everyone or candidate.arn in audience.arns:
+            return audience.everyone or candidate.arn in audience.federated
+        if audience.everyone or _without_path(candidate.arn) in audience.arns:
             return True
         if candidate.kind == "role":
             name = candidate.arn.rsplit("/", 1)[-1]

@@ -224,6 +224,9 @@ def test_trust_audience_reads_every_principal_form() -> None:
     )
     assert audience.accounts == {ACCOUNT}
     assert audience.arns == {arn("user", "eve")}
+    assert trust_audience(trusts({"AWS": arn("role", "service-role/Deployer")})).arns == {
+        arn("role", "Deployer")
+    }
     assert audience.services == {"ec2.amazonaws.com"}
     assert audience.federated == {"accounts.google.com"}
     assert audience.everyone is False
