@@ -297,3 +297,20 @@ def test_object_body_size_limit(iam_roles_spec: dict, publisher: Credentials, wo
         "EntityTooLarge",
         "Your proposed upload exceeds the maximum allowed size",
     )
+
+
+def test_paging_through_common_prefixes_lists_each_once(
+    world: World, publisher: Credentials
+) -> None:
+    for key in ("a/1.csv", "a/2.csv", "b/1.csv"):
+        world.call(publisher, "s3", "PutObject", {"Bucket": REPORTS, "Key": key, "Body": key})
+    seen: list[str] = []
+    params: dict = {"Bucket": REPORTS, "Delimiter": "/", "MaxKeys": 1}
+    for _ in range(10):
+        page = world.call(publisher, "s3", "ListObjectsV2", params)
+        seen += [p["Prefix"] for p in page.get("CommonPrefixes", [])]
+        seen += [item["Key"] for item in page.get("Contents", [])]
+        if not page["IsTruncated"]:
+            break
+        params = {**params, "ContinuationToken": page["NextContinuationToken"]}
+    assert seen == ["a/", "b/", "q1.csv", "q2.csv"]

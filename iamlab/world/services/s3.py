@@ -108,8 +108,12 @@ def list_objects_v2(request: Request) -> dict[str, Any]:
     common: list[str] = []
     truncated = False
     next_token = None
+    # A token that is a common prefix means "everything under it was rolled up already".
+    rolled_up = token if token and delimiter and token.endswith(delimiter) else None
     for key in sorted(bucket.objects):
         if not key.startswith(prefix) or key <= after:
+            continue
+        if rolled_up is not None and key.startswith(rolled_up):
             continue
         if delimiter:
             rest = key[len(prefix) :]
