@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -37,7 +38,7 @@ class Figure:
         match = NATURAL_WIDTH.search(root)
         return f"{match.group(1)}pt" if match else None
 
-    @property
+    @cached_property
     def inline(self) -> SafeString | None:
         """Return the SVG to place in the page, or None when there is no drawing."""
         if self.rendering.svg is None:
