@@ -274,8 +274,8 @@ class ManagedPolicy(AccountScoped):
         return self.account.arn("iam", f"policy{self.path}{self.name}")
 
 
-class Principal(AccountScoped):
-    """What IAM users, groups and roles share: policies attached by ARN, checked alike."""
+class IamIdentity(AccountScoped):
+    """An IAM identity (AWS's word for users, groups and roles): it holds policies."""
 
     class Meta:
         abstract = True
@@ -295,7 +295,7 @@ class Principal(AccountScoped):
             )
 
 
-class Group(Principal):
+class Group(IamIdentity):
     """An IAM group: a set of users that share the policies attached to it."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="groups")
@@ -313,7 +313,7 @@ class Group(Principal):
         return self.account.arn("iam", f"group{self.path}{self.name}")
 
 
-class User(Principal):
+class User(IamIdentity):
     """An IAM user: a person or program with long-term credentials."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="users")
@@ -352,7 +352,7 @@ class User(Principal):
         return self.account.arn("iam", f"user{self.path}{self.name}")
 
 
-class Role(Principal):
+class Role(IamIdentity):
     """An IAM role: no password, no access key; assumed through STS for temporary credentials."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="roles")
