@@ -40,7 +40,11 @@ STATEMENT_ELEMENTS = (
 )
 PRINCIPAL_KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
 MAX_DEPTH = 16
-ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+# No circular-reference check: a circular structure (possible only from Python callers) ends
+# in RecursionError, which is reported as nesting that is too deep.
+ENCODER = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False
+)
 _BAD_CHARACTER = re.compile(r"[^\t\n\r\x20-\xff]")
 _SID = re.compile(r"[A-Za-z0-9]*")
 _ACTION = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9*?_.-]+")

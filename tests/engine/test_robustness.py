@@ -113,3 +113,15 @@ def test_empty_strings_are_errors() -> None:
         "path": "identity_policies[0].Statement[0].Action",
         "message": "Action must not be an empty string.",
     }
+
+
+def test_circular_structures_are_errors() -> None:
+    statement = allow("s3:GetObject", "*")
+    statement["Condition"] = {"StringEquals": {"aws:x": []}}
+    statement["Condition"]["StringEquals"]["aws:x"].append(statement)
+    result = simulate(
+        simulation(ALICE, "s3:GetObject", OBJECT, identity_policies=[policy(statement)])
+    )
+    assert result["error"]["code"] == "MalformedPolicyDocument"
+    assert result["error"]["path"].startswith("identity_policies[0].Statement[0].Condition")
+    assert result["error"]["message"] == "The document is nested more than 16 levels deep."
