@@ -62,13 +62,21 @@ def _run_dot(dot_source: bytes) -> tuple[str | None, str | None, bool]:
             timeout=TIMEOUT_SECONDS,
             check=False,
         )
-    except (FileNotFoundError, PermissionError, NotADirectoryError):
+    except (FileNotFoundError, NotADirectoryError):
         # Not cached: once Graphviz is installed the next request should draw.
         return (
             None,
             f"The diagram cannot be drawn because Graphviz's dot program was not found "
             f"(GRAPHVIZ_DOT={binary!r}). Install Graphviz or set GRAPHVIZ_DOT to its path; "
             "the description below says what the diagram shows.",
+            False,
+        )
+    except PermissionError:
+        return (
+            None,
+            f"The diagram cannot be drawn because GRAPHVIZ_DOT={binary!r} is not a program "
+            "this server may run. Set GRAPHVIZ_DOT to Graphviz's dot; the description below "
+            "says what the diagram shows.",
             False,
         )
     except subprocess.TimeoutExpired:
@@ -79,7 +87,12 @@ def _run_dot(dot_source: bytes) -> tuple[str | None, str | None, bool]:
             True,
         )
     except OSError as error:
-        return None, f"The diagram cannot be drawn: running dot failed ({error.strerror}).", False
+        return (
+            None,
+            f"The diagram cannot be drawn: running GRAPHVIZ_DOT={binary!r} failed "
+            f"({error.strerror}). The description below says what it shows.",
+            False,
+        )
     if completed.returncode != 0:
         first_line = completed.stderr.decode("utf-8", "replace").strip().splitlines()[:1]
         reason = first_line[0] if first_line else f"exit status {completed.returncode}"

@@ -6,6 +6,8 @@ import html
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from iamlab.diagrams.graph import Diagram, escape_label_text, html_label, to_dot
 from iamlab.diagrams.legend import EdgeKind, NodeKind
@@ -107,3 +109,26 @@ def test_inline_svg_labels_the_drawing_and_escapes_title_and_description() -> No
         "&lt;script&gt;alert(1)&lt;/script&gt;</title>"
         '<desc id="diagram-trust-abc-desc">&quot;a&quot; -&gt; &quot;b&quot;</desc><g></g></svg>'
     )
+
+
+# Names as scenarios and students could write them, special characters included. Leading,
+# trailing and doubled spaces are left out: SVG shows them collapsed whatever we write.
+LABEL_TEXT = st.text(
+    alphabet=st.sampled_from([*list("ab Z09<>&\"'\\/;:{}[]=-#$*?!|~`%^()NGEl"), "é", "→", "€"]),
+    min_size=1,
+    max_size=24,
+).filter(lambda text: text.strip() == text and "  " not in text)
+
+
+@settings(max_examples=25, deadline=None)
+@given(names=st.lists(LABEL_TEXT, min_size=1, max_size=6, unique=True))
+def test_any_name_is_shown_exactly_as_typed(names: list[str]) -> None:
+    diagram = Diagram(kind="trust", title="Names")
+    for index, name in enumerate(names):
+        diagram.add_node(f"k{index}", NodeKind.ROLE, name)
+    rendering = render_svg(to_dot(diagram))
+    assert rendering.svg is not None, rendering.notice
+    assert "<script" not in rendering.svg
+    texts = svg_texts(rendering.svg)
+    for name in names:
+        assert name in texts

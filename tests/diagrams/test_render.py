@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pytest_django.fixtures import Settings
 
@@ -87,13 +89,27 @@ def test_a_dot_that_is_too_large_is_not_rendered(dot_runs: DotRuns) -> None:
     assert dot_runs.count == 0
 
 
-@pytest.mark.parametrize("binary", ["/etc", "/etc/hostname"])
-def test_a_dot_that_cannot_run_gives_a_notice(settings: Settings, binary: str) -> None:
-    settings.GRAPHVIZ_DOT = binary
+@pytest.mark.parametrize("executable", [False, True], ids=["not-executable", "not-a-program"])
+def test_a_dot_that_cannot_run_gives_a_notice(
+    settings: Settings, tmp_path: Path, executable: bool
+) -> None:
+    binary = tmp_path / "dot"
+    binary.write_text("this is not Graphviz\n")
+    binary.chmod(0o755 if executable else 0o644)
+    settings.GRAPHVIZ_DOT = str(binary)
     rendering = render_svg(small_dot())
     assert rendering.svg is None
-    assert rendering.notice is not None
-    assert rendering.notice.startswith("The diagram cannot be drawn")
+    if executable:
+        assert (
+            rendering.notice
+            == "The diagram cannot be drawn: running dot failed (Exec format error)."
+        )
+    else:
+        assert rendering.notice == (
+            f"The diagram cannot be drawn because GRAPHVIZ_DOT={str(binary)!r} is not a program "
+            "this server may run. Set GRAPHVIZ_DOT to Graphviz's dot; the description below says "
+            "what the diagram shows."
+        )
 
 
 def test_a_diagram_survives_the_round_trip_through_plain_data() -> None:
