@@ -317,28 +317,17 @@ def evaluate(simulation: Simulation) -> Evaluation:
     resource_step = "trust_policy" if trust_mode else "resource_policy"
     resource_type = _TRUST if trust_mode else _RESOURCE
 
-    rcps = _evaluate_policies(
-        [placed for level in simulation.rcps for placed in level], True, evaluation, has_boundary
-    )
-    scp_levels = [
-        _evaluate_policies(level, scp_applies, evaluation, has_boundary)
-        for level in simulation.scps
-    ]
-    endpoint = _evaluate_policies(
-        _policies(simulation.endpoint_policy), True, evaluation, has_boundary
-    )
-    resource = _evaluate_policies(
-        _policies(simulation.resource_policy), True, evaluation, has_boundary
-    )
-    identity = _evaluate_policies(
-        simulation.identity_policies, identity_applies, evaluation, has_boundary
-    )
-    boundary = _evaluate_policies(
-        _policies(simulation.permission_boundary), boundary_applies, evaluation, has_boundary
-    )
-    session = _evaluate_policies(
-        simulation.session_policies, session_applies, evaluation, has_boundary
-    )
+    def run(placed: Iterable[PlacedPolicy], applies: bool) -> list[PolicyResult]:
+        return _evaluate_policies(placed, applies, evaluation, has_boundary) if placed else []
+
+    # Evaluated in AWS's order, which is also the order of `policies` in the explanation.
+    rcps = run([placed for level in simulation.rcps for placed in level], True)
+    scp_levels = [run(level, scp_applies) for level in simulation.scps]
+    endpoint = run(_policies(simulation.endpoint_policy), True)
+    resource = run(_policies(simulation.resource_policy), True)
+    identity = run(simulation.identity_policies, identity_applies)
+    boundary = run(_policies(simulation.permission_boundary), boundary_applies)
+    session = run(simulation.session_policies, session_applies)
 
     # Step 1: a matching Deny in any policy that applies. AccessDenied names the first type in
     # AWS's evaluation order.
