@@ -100,9 +100,9 @@ def test_a_dot_that_cannot_run_gives_a_notice(
     rendering = render_svg(small_dot())
     assert rendering.svg is None
     if executable:
-        assert (
-            rendering.notice
-            == "The diagram cannot be drawn: running dot failed (Exec format error)."
+        assert rendering.notice == (
+            f"The diagram cannot be drawn: running GRAPHVIZ_DOT={str(binary)!r} failed "
+            "(Exec format error). The description below says what it shows."
         )
     else:
         assert rendering.notice == (
