@@ -505,9 +505,15 @@ def evaluate_clause(clause: ConditionClause, context: Context) -> ClauseResult:
     present = values is not None and len(values) > 0
     request_values = values
     if clause.spec is None:  # Null
-        matched = any(wants_absent != present for wants_absent in clause.comparands)
+        # An empty string is a null value (IAM-FACTS 3): Null "true" matches it too.
+        not_null = present and any(values)  # type: ignore[arg-type]
+        matched = any(wants_absent != not_null for wants_absent in clause.comparands)
         return ClauseResult(clause, matched, request_values)
     spec = clause.spec
+    if present and clause.qualifier is not None and not any(values):  # type: ignore[arg-type]
+        # Key values that resolve to an empty data set, such as an empty string, count as no
+        # values for the set operators (reference_policies_multi-value-conditions).
+        present = False
     if not present:
         if clause.qualifier == "ForAllValues":
             matched = True  # vacuously true for a missing or empty key (IAM-FACTS 3)
