@@ -166,6 +166,9 @@ def escape_label_text(text: object, limit: int = MAX_LINE) -> str:
         .replace(">", "&gt;")
         .replace('"', "&quot;")
         .replace("\\", "\\\\")
+        # Graphviz 2.43 fails on a "]" right after a tag inside an HTML-like label.
+        .replace("[", "&#91;")
+        .replace("]", "&#93;")
     )
 
 

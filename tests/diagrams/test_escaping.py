@@ -36,6 +36,7 @@ def test_label_text_is_escaped_for_html_like_labels() -> None:
     assert escape_label_text(SCRIPT) == "&lt;script&gt;alert(1)&lt;/script&gt;"
     assert escape_label_text(ARROW) == "&quot;a&quot; -&gt; &quot;b&quot;"
     assert escape_label_text("a&b \\N") == "a&amp;b \\\\N"
+    assert escape_label_text("[x]") == "&#91;x&#93;"
     assert escape_label_text("two\nlines\x00") == "two lines "
 
 
