@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from iamlab.engine.conditions import ClauseResult, evaluate_clause
 from iamlab.engine.parsing import Statement
@@ -52,7 +53,14 @@ _PRINCIPAL_TYPES = {
 
 def effective_context(simulation: Simulation) -> dict[str, list[str]]:
     """Add the global keys AWS sets for every request, unless the document supplies them."""
-    caller = simulation.caller
+    derived = _derived_keys(simulation.caller, simulation.resource_account)
+    # Values the document supplies win over the derived ones.
+    return {**derived, **simulation.context} if simulation.context else dict(derived)
+
+
+@lru_cache(maxsize=1024)
+def _derived_keys(caller: Caller, resource_account: str | None) -> dict[str, list[str]]:
+    """Return the derived global keys for a caller (cached: callers repeat; never mutated)."""
     derived: dict[str, str] = {}
     if caller.is_iam_principal:
         if caller.kind == "assumed_role":
@@ -74,10 +82,9 @@ def effective_context(simulation: Simulation) -> dict[str, list[str]]:
     if caller.kind == "service":
         derived["aws:principalisawsservice"] = "true"
         derived["aws:principalservicename"] = caller.name
-    if simulation.resource_account:
-        derived["aws:resourceaccount"] = simulation.resource_account
-    # Values the document supplies win over the derived ones.
-    return {**{key: [value] for key, value in derived.items()}, **simulation.context}
+    if resource_account:
+        derived["aws:resourceaccount"] = resource_account
+    return {key: [value] for key, value in derived.items()}
 
 
 class StatementResult:
