@@ -283,8 +283,64 @@ def explanation_problems(case: dict[str, Any], result: dict[str, Any]) -> list[s
         explicit = expected_by.get("explicit") and decision == "ExplicitlyDenied"
         if explicit and field and not any(item["path"].startswith(field) for item in deciding):
             problems.append(f"{name}: no deciding Deny statement in {field}: {deciding}")
-    if not isinstance(explanation.get("policies"), list):
-        problems.append(f"{name}: policies {explanation.get('policies')}")
+    policies = explanation.get("policies")
+    if not isinstance(policies, list):
+        problems.append(f"{name}: policies {policies}")
+    else:
+        for policy in policies:
+            problems.extend(f"{name}: {problem}" for problem in policy_record_problems(policy))
+    return problems
+
+
+ELEMENT_NAMES = {
+    "action": {"Action", "NotAction"},
+    "resource": {"Resource", "NotResource"},
+    "principal": {"Principal", "NotPrincipal"},
+}
+
+
+def policy_record_problems(policy: Any) -> list[str]:
+    """Check one explanation.policies entry: shape, and each statement's verdict adding up."""
+    if not (
+        isinstance(policy, dict)
+        and isinstance(policy.get("path"), str)
+        and policy.get("policy_type") in POLICY_TYPES
+        and isinstance(policy.get("statements"), list)
+    ):
+        return [f"policy record {str(policy)[:200]}"]
+    problems = []
+    for position, statement in enumerate(policy["statements"]):
+        where = f"{policy['path']} statement {position}"
+        if not isinstance(statement, dict) or statement.get("effect") not in ("Allow", "Deny"):
+            problems.append(f"{where}: {str(statement)[:200]}")
+            continue
+        verdicts = []
+        for part, names in ELEMENT_NAMES.items():
+            record = statement.get(part)
+            if record is None and part != "action":
+                continue
+            if not (
+                isinstance(record, dict)
+                and record.get("element") in names
+                and isinstance(record.get("matched"), bool)
+            ):
+                problems.append(f"{where}: {part} {record}")
+                continue
+            verdicts.append(record["matched"])
+        conditions = statement.get("conditions")
+        if not isinstance(conditions, list) or not all(
+            isinstance(item, dict)
+            and isinstance(item.get("operator"), str)
+            and isinstance(item.get("key"), str)
+            and isinstance(item.get("policy_values"), list)
+            and isinstance(item.get("matched"), bool)
+            for item in conditions
+        ):
+            problems.append(f"{where}: conditions {conditions}")
+            continue
+        verdicts.extend(item["matched"] for item in conditions)
+        if statement.get("matched") is not all(verdicts):
+            problems.append(f"{where}: matched={statement.get('matched')} but parts {verdicts}")
     return problems
 
 
