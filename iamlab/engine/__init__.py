@@ -35,7 +35,17 @@ def simulate(document: dict) -> dict:  # type: ignore[type-arg]
 def validate_policy(document: object, policy_type: PolicyType, path: str = "") -> dict | None:  # type: ignore[type-arg]
     """Return None when the policy is valid for its type, else the MalformedPolicyDocument error."""
     try:
-        compile_policy(document, PolicyType(policy_type), path)
+        kind = PolicyType(policy_type)
+    except ValueError:
+        return {
+            "code": "MalformedPolicyDocument",
+            "path": path,
+            "message": f"Unknown policy type {policy_type!r}; use one of "
+            + ", ".join(member.value for member in PolicyType)
+            + ".",
+        }
+    try:
+        compile_policy(document, kind, path)
     except EngineInputError as problem:
         return problem.as_dict()
     except RecursionError:

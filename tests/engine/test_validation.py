@@ -468,3 +468,12 @@ def test_null_takes_no_set_qualifier_or_if_exists() -> None:
     }
     if_exists = policy(allow(Condition={"NullIfExists": {"aws:TagKeys": "true"}}))
     assert error(if_exists, PolicyType.IDENTITY)["path"] == "Statement[0].Condition.NullIfExists"
+
+
+def test_unknown_policy_type_is_an_error_not_an_exception() -> None:
+    assert validate_policy(policy(allow()), "bucket", "x") == {  # type: ignore[arg-type]
+        "code": MALFORMED,
+        "path": "x",
+        "message": "Unknown policy type 'bucket'; use one of identity, resource, trust, "
+        "permission_boundary, session, scp, rcp, endpoint.",
+    }
