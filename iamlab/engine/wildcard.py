@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 # A pattern is built from segments: text in which `*` and `?` are wildcards, or text in which
 # they are literal (what a policy variable such as `${*}` or `${aws:username}` resolved to).
 Segment = tuple[str, bool]  # (text, wildcards_active)
+
+
+# Above this many character comparisons, a chunk with `?` gaps is searched bit-parallel
+# instead of by trying each candidate position (which costs positions x literal runs).
+_NAIVE_BUDGET = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +22,10 @@ class _Chunk:
 
     length: int
     runs: tuple[tuple[int, str], ...]
+    # For the bit-parallel search: per character, the bits of the chunk positions holding it;
+    # and the bits of the `?` positions, which accept any character.
+    char_masks: dict[str, int] = field(compare=False)
+    any_mask: int = field(compare=False)
 
     def matches_at(self, text: str, position: int) -> bool:
         """Say whether the chunk matches `text` starting exactly at `position`."""
@@ -31,6 +40,8 @@ class _Chunk:
             return -1
         if not self.runs:
             return start
+        if len(self.runs) > 1 and (last_start - start + 1) * len(self.runs) > _NAIVE_BUDGET:
+            return self._find_bit_parallel(text, start, end)
         # Anchor on the longest literal run so str.find (C speed) does the scanning.
         offset, run = max(self.runs, key=lambda item: len(item[1]))
         position = start
@@ -42,6 +53,21 @@ class _Chunk:
             if self.matches_at(text, candidate):
                 return candidate
             position = candidate + 1
+        return -1
+
+    def _find_bit_parallel(self, text: str, start: int, end: int) -> int:
+        """Find the chunk with the Shift-And method: one pass over the text, whatever the chunk.
+
+        Bit i of `state` says that the chunk's first i+1 positions match the text ending at
+        the current character; `?` positions accept any character.
+        """
+        masks, any_mask = self.char_masks, self.any_mask
+        accept = 1 << (self.length - 1)
+        state = 0
+        for index in range(start, end):
+            state = ((state << 1) | 1) & (masks.get(text[index], 0) | any_mask)
+            if state & accept:
+                return index - self.length + 1
         return -1
 
 
@@ -98,18 +124,22 @@ def _chunk_from_items(items: list[str | None]) -> _Chunk:
     runs: list[tuple[int, str]] = []
     current: list[str] = []
     run_start = 0
+    char_masks: dict[str, int] = {}
+    any_mask = 0
     for index, item in enumerate(items):
         if item is None:
+            any_mask |= 1 << index
             if current:
                 runs.append((run_start, "".join(current)))
                 current = []
         else:
+            char_masks[item] = char_masks.get(item, 0) | (1 << index)
             if not current:
                 run_start = index
             current.append(item)
     if current:
         runs.append((run_start, "".join(current)))
-    return _Chunk(length=len(items), runs=tuple(runs))
+    return _Chunk(length=len(items), runs=tuple(runs), char_masks=char_masks, any_mask=any_mask)
 
 
 def compile_segments(segments: Iterable[Segment], ignore_case: bool = False) -> WildcardPattern:
