@@ -238,7 +238,7 @@ class _SessionGraphBuilder:
         caller = self.caller_node(event.caller)
         kind, words = self.outcome(event)
         action = event.action or f"{event.service}:{event.operation}"
-        label = f"#{event.seq} {action}: {words}"
+        label = f"#{event.seq} {action}\n{words}"
         effect = event.effect or {}
         session = effect.get("session") if isinstance(effect, dict) else None
         who = self.diagram.nodes[caller].title
