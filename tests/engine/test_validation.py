@@ -176,8 +176,16 @@ def test_bad_version() -> None:
 
 def test_size_limit_counts_no_white_space() -> None:
     padded = policy(allow("s3:GetObject", f"arn:aws:s3:::{'a' * 2000}"))
-    assert validate_policy(padded, PolicyType.TRUST) is not None
+    assert validate_policy(padded, PolicyType.TRUST) == {
+        "code": MALFORMED,
+        "path": "",
+        "message": "The role trust policy is 2108 characters long (white space not counted); "
+        "the limit is 2048.",
+    }
     assert validate_policy(padded, PolicyType.IDENTITY) is None
+    # Spaces, even thousands of them inside values, do not count towards the limit.
+    spaced = policy(allow(Condition={"StringEquals": {"aws:x": "a" + " " * 5000 + "b"}}))
+    assert validate_policy(spaced, PolicyType.SESSION) is None
     huge = policy(*[allow(f"s3:GetObject{i}", "*") for i in range(400)])
     problem = error(huge, PolicyType.IDENTITY)
     assert problem["path"] == ""
@@ -236,15 +244,15 @@ def test_characters_outside_latin1_rejected() -> None:
             "Statement[0].Sid",
         ),
         ({"Version": 2012, "Statement": [allow()]}, "Version"),
-        ({"Statement": [allow()], "Id": ["x"]}, ""),
+        ({"Statement": [allow()], "Id": ["x"]}, "Id"),
     ],
 )
 def test_wrong_shapes_get_clear_errors(document: object, path: str) -> None:
     problem = validate_policy(document, PolicyType.IDENTITY)
     assert problem is not None
     assert problem["code"] == MALFORMED
-    assert problem["path"] == path or (path == "" and problem["path"] in {"", "Id"})
-    assert problem["message"]
+    assert problem["path"] == path
+    assert problem["message"].endswith(".")
 
 
 def test_deep_nesting_is_an_error_not_a_crash() -> None:
