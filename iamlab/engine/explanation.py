@@ -5,17 +5,21 @@ from __future__ import annotations
 from iamlab.engine.evaluation import ALLOWED, EXPLICITLY_DENIED, Evaluation, StatementResult
 from iamlab.engine.policy_types import AWS_WORDING, PolicyType
 
-STEP_ORDER = (
-    ("deny_evaluation", None),
-    ("rcp", PolicyType.RCP),
-    ("scp", PolicyType.SCP),
-    ("endpoint_policy", PolicyType.ENDPOINT),
-    ("resource_policy", PolicyType.RESOURCE),
-    ("trust_policy", PolicyType.TRUST),
-    ("root_user", None),
-    ("identity_policy", PolicyType.IDENTITY),
-    ("permission_boundary", PolicyType.PERMISSION_BOUNDARY),
-    ("session_policy", PolicyType.SESSION),
+# The steps in AWS's order, with the policy type AWS names for each (None: no policy type).
+STEP_ORDER = tuple(
+    (step, AWS_WORDING[policy_type] if policy_type is not None else None)
+    for step, policy_type in (
+        ("deny_evaluation", None),
+        ("rcp", PolicyType.RCP),
+        ("scp", PolicyType.SCP),
+        ("endpoint_policy", PolicyType.ENDPOINT),
+        ("resource_policy", PolicyType.RESOURCE),
+        ("trust_policy", PolicyType.TRUST),
+        ("root_user", None),
+        ("identity_policy", PolicyType.IDENTITY),
+        ("permission_boundary", PolicyType.PERMISSION_BOUNDARY),
+        ("session_policy", PolicyType.SESSION),
+    )
 )
 
 
@@ -189,7 +193,7 @@ def build_explanation(evaluation: Evaluation) -> dict[str, object]:
     resource_step = "trust_policy" if simulation.trust_mode else "resource_policy"
     steps = []
     presence = _presence(evaluation)
-    for step, policy_type in STEP_ORDER:
+    for step, wording in STEP_ORDER:
         if step in {"resource_policy", "trust_policy"} and step != resource_step:
             continue
         result = evaluation.step_results[step]
@@ -198,7 +202,7 @@ def build_explanation(evaluation: Evaluation) -> dict[str, object]:
         steps.append(
             {
                 "step": step,
-                "policy_type": AWS_WORDING[policy_type] if policy_type else None,
+                "policy_type": wording,
                 "present": presence[step],
                 "result": result,
                 "note": _note(evaluation, step, result),
