@@ -277,11 +277,40 @@ def test_wrong_type_is_named_with_its_field(write_fixture) -> None:
         fixture,
         [
             'FILE, object 5, scenarios.role ["tiny", "111122223333", "Publisher"], field '
-            "max_session_duration: “one hour” value must be an integer.",
+            'max_session_duration: expected a whole number, got "one hour".',
             NOT_BUILT,
             "CommandError: Nothing was loaded: 1 problem found.",
         ],
     )
+
+
+@pytest.mark.parametrize(
+    ("index", "field", "value", "message"),
+    [
+        (5, "max_session_duration", True, "expected a whole number, got true."),
+        (5, "max_session_duration", 3600.5, "expected a whole number, got 3600.5."),
+        (
+            0,
+            "start_time",
+            False,
+            'expected a date and time as a string, e.g. "2026-01-05T09:00:00Z", got false.',
+        ),
+        (5, "description", None, "expected a string, got null."),
+    ],
+)
+def test_every_wrong_json_type_is_named(
+    write_fixture, index: int, field: str, value: object, message: str
+) -> None:
+    fixture = small_scenario()
+    fixture[index]["fields"][field] = value
+    load(IAM_ROLES)
+    path = write_fixture(fixture)
+    before = row_counts()
+
+    result = load_fixtures([path])
+
+    assert [(p.index, p.field, p.message) for p in result.problems] == [(index, field, message)]
+    assert row_counts() == before
 
 
 def test_a_string_where_a_name_belongs_is_refused(write_fixture) -> None:
@@ -293,7 +322,7 @@ def test_a_string_where_a_name_belongs_is_refused(write_fixture) -> None:
         fixture,
         [
             'FILE, object 6, scenarios.bucket ["tiny", "111122223333", "[\'tiny-reports\']"], '
-            "field name: expected a single char value, got a JSON list.",
+            'field name: expected a string, got ["tiny-reports"].',
             'FILE, object 7, scenarios.s3object ["tiny", "111122223333", "tiny-reports", '
             '"q1.csv"], field bucket: no S3 bucket ["tiny", "111122223333", "tiny-reports"] '
             f"exists {MISSING_HINT}",
