@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 # A pattern is built from segments: text in which `*` and `?` are wildcards, or text in which
@@ -22,10 +22,6 @@ class _Chunk:
 
     length: int
     runs: tuple[tuple[int, str], ...]
-    # For the bit-parallel search: per character, the bits of the chunk positions holding it;
-    # and the bits of the `?` positions, which accept any character.
-    char_masks: dict[str, int] = field(compare=False)
-    any_mask: int = field(compare=False)
 
     def matches_at(self, text: str, position: int) -> bool:
         """Say whether the chunk matches `text` starting exactly at `position`."""
@@ -61,7 +57,15 @@ class _Chunk:
         Bit i of `state` says that the chunk's first i+1 positions match the text ending at
         the current character; `?` positions accept any character.
         """
-        masks, any_mask = self.char_masks, self.any_mask
+        # Per character, the bits of the chunk positions holding it; every position not in a
+        # literal run is a `?` and accepts any character. Built here, as this path is rare.
+        masks: dict[str, int] = {}
+        literal = 0
+        for offset, run in self.runs:
+            for index, character in enumerate(run, start=offset):
+                masks[character] = masks.get(character, 0) | (1 << index)
+                literal |= 1 << index
+        any_mask = ((1 << self.length) - 1) & ~literal
         accept = 1 << (self.length - 1)
         state = 0
         for index in range(start, end):
@@ -124,22 +128,18 @@ def _chunk_from_items(items: list[str | None]) -> _Chunk:
     runs: list[tuple[int, str]] = []
     current: list[str] = []
     run_start = 0
-    char_masks: dict[str, int] = {}
-    any_mask = 0
     for index, item in enumerate(items):
         if item is None:
-            any_mask |= 1 << index
             if current:
                 runs.append((run_start, "".join(current)))
                 current = []
         else:
-            char_masks[item] = char_masks.get(item, 0) | (1 << index)
             if not current:
                 run_start = index
             current.append(item)
     if current:
         runs.append((run_start, "".join(current)))
-    return _Chunk(length=len(items), runs=tuple(runs), char_masks=char_masks, any_mask=any_mask)
+    return _Chunk(length=len(items), runs=tuple(runs))
 
 
 def compile_segments(segments: Iterable[Segment], ignore_case: bool = False) -> WildcardPattern:
