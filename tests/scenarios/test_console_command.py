@@ -238,3 +238,22 @@ def test_a_line_too_long_is_refused_and_not_logged(iam_roles: Scenario) -> None:
     }
     assert result[1]["exit_code"] == 0
     assert Workspace.objects.get(name="long").lines() == ["date"]
+
+
+def test_a_scenario_that_builds_no_world_is_a_clear_error(write_fixture) -> None:
+    from tests.scenarios.conftest import small_scenario
+
+    fixture = small_scenario()
+    fixture[5]["fields"]["trust_policy"]["Statement"][0]["Principal"]["AWS"] = (
+        "arn:aws:iam::111122223333:user/nobody"
+    )
+    call_command("loaddata", str(write_fixture(fixture)), stdout=StringIO())
+
+    with pytest.raises(CommandError) as refused:
+        call_command("console", "--scenario", "tiny", stdin=StringIO("date\n"), stdout=StringIO())
+
+    assert str(refused.value) == (
+        "Scenario 'tiny' does not build a world (1 problem); `python manage.py check` lists them."
+    )
+    assert refused.value.returncode == 1
+    assert Workspace.objects.count() == 0

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from iamlab.scenarios.models import Scenario, Workspace, WorkspaceError
 from iamlab.world import WorldSpecError
@@ -51,18 +52,22 @@ class Command(BaseCommand):
         name = options["workspace"]
         if len(name) > Workspace._meta.get_field("name").max_length:
             raise CommandError("A workspace name is at most 64 characters.", returncode=1)
-        workspace = (
-            Workspace.objects.current(scenario, name=name)
-            if name
-            else Workspace.objects.create(scenario=scenario)
-        )
-        session = workspace.session()
         try:
-            session.console  # noqa: B018 - build the world now, to fail before reading input
+            # Build the world before reading any input; if it cannot be built, no
+            # workspace is left behind either.
+            with transaction.atomic():
+                workspace = (
+                    Workspace.objects.current(scenario, name=name)
+                    if name
+                    else Workspace.objects.create(scenario=scenario)
+                )
+                session = workspace.session()
+                session.console  # noqa: B018 - a property that builds the console
         except WorldSpecError as error:
+            count = len(error.problems)
             raise CommandError(
-                f"Scenario {slug!r} does not build a world ({len(error.problems)} problems); "
-                "run `python manage.py check` to see them.",
+                f"Scenario {slug!r} does not build a world ({count} "
+                f"problem{'' if count == 1 else 's'}); `python manage.py check` lists them.",
                 returncode=1,
             ) from None
         stdin = options.get("stdin") or sys.stdin
