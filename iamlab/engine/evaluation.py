@@ -37,6 +37,9 @@ _IDENTITY = PolicyType.IDENTITY
 _BOUNDARY = PolicyType.PERMISSION_BOUNDARY
 _SESSION = PolicyType.SESSION
 
+# Actions AWS performs without checking any permission.
+NO_PERMISSION_ACTIONS = frozenset({"sts:getcalleridentity"})
+
 ALLOWED = "Allowed"
 EXPLICITLY_DENIED = "ExplicitlyDenied"
 IMPLICITLY_DENIED = "ImplicitlyDenied"
@@ -250,6 +253,7 @@ class Evaluation:
     step_results: dict[str, str] = field(default_factory=dict)
     consulted: set[str] = field(default_factory=set)
     same_account: bool = False
+    permission_required: bool = True  # False for actions such as sts:GetCallerIdentity
 
 
 def _evaluate_policies(
@@ -405,6 +409,13 @@ def evaluate(simulation: Simulation) -> Evaluation:
     results["deny_evaluation"] = "Deny" if evaluation.deny_statements else "NoMatch"
 
     consulted = evaluation.consulted
+    if simulation.action_lower in NO_PERMISSION_ACTIONS:
+        # STS answers GetCallerIdentity for any signed request: it needs no permission and an
+        # explicit deny does not block it (IAM-FACTS 4.2). The policies are still shown.
+        evaluation.permission_required = False
+        evaluation.decision, evaluation.denied_by = ALLOWED, None
+        evaluation.deny_statements = []
+        return evaluation
     consulted.add("deny_evaluation")
     if evaluation.deny_statements:
         consulted.update(step for step, result in results.items() if result == "Deny")

@@ -81,6 +81,8 @@ def _note(evaluation: Evaluation, step: str, result: str) -> str:
     caller = simulation.caller
     action = simulation.action
     if result == "Skipped":
+        if not evaluation.permission_required:
+            return f"Not checked: AWS performs {action} without checking any permission."
         return "Not needed: the decision was already made by an earlier step."
     if step == "deny_evaluation":
         if result == "Deny":
@@ -197,7 +199,8 @@ def build_explanation(evaluation: Evaluation) -> dict[str, object]:
         if step in {"resource_policy", "trust_policy"} and step != resource_step:
             continue
         result = evaluation.step_results[step]
-        if step not in evaluation.consulted and result not in {"NotApplicable", "Deny"}:
+        unused = step not in evaluation.consulted and result not in {"NotApplicable", "Deny"}
+        if unused or not evaluation.permission_required:
             result = "Skipped"
         steps.append(
             {
@@ -240,6 +243,7 @@ def build_explanation(evaluation: Evaluation) -> dict[str, object]:
             "same_account": evaluation.same_account,
             "principal_kind": simulation.caller.kind,
         },
+        "permission_required": evaluation.permission_required,
         "steps": steps,
         "policies": policies,
         "deciding_statements": [

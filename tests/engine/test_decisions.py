@@ -1439,3 +1439,19 @@ def test_decision_matches_aws(document: dict, decision: str, denied_by: str | No
         assert denial["explicit"] is True
     elif decision == "ImplicitlyDenied":
         assert denial["explicit"] is False
+
+
+def test_get_caller_identity_needs_no_permission() -> None:
+    # IAM-FACTS 4.2: no permission needed, and an explicit deny does not block it.
+    document = simulation(
+        ALICE, "sts:GetCallerIdentity", "*", identity_policies=[policy(deny("*", "*"))]
+    )
+    result = simulate(document)
+    assert result["decision"] == "Allowed"
+    explanation = result["explanation"]
+    assert explanation["permission_required"] is False
+    assert explanation["denied_by"] is None
+    assert {step["result"] for step in explanation["steps"]} == {"Skipped"}
+    assert explanation["steps"][0]["note"] == (
+        "Not checked: AWS performs sts:GetCallerIdentity without checking any permission."
+    )
