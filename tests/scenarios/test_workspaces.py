@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from django.contrib.auth.models import User as Learner
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 
 from iamlab.scenarios.models import Scenario, Workspace, WorkspaceEntry, WorkspaceError
+from iamlab.world.cli import Console
 
 pytestmark = pytest.mark.django_db
 
@@ -164,22 +164,21 @@ def test_an_append_that_loses_a_race_runs_again_after_the_winner(
     iam_roles: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     workspace = Workspace.objects.create(scenario=iam_roles)
-    workspace.run("sleep 60")
-    real_aggregate = QuerySet.aggregate
-    stale_reads = [{"last": None}]
+    real_run = Console.run
+    rivals = ["sleep 60"]
 
-    def aggregate_missing_the_rival(self: QuerySet, *args: object, **kwargs: object) -> dict:
-        # The first read of the log's end misses an entry another process has just
-        # committed, as it could on a database that ignored the row lock.
-        if self.model is WorkspaceEntry and stale_reads:
-            return stale_reads.pop()
-        return real_aggregate(self, *args, **kwargs)
+    def run_while_a_rival_appends(console: Console, line: str) -> object:
+        # While this request runs its line, another request appends one of its own.
+        if rivals:
+            WorkspaceEntry.objects.create(workspace=workspace, seq=1, line=rivals.pop())
+        return real_run(console, line)
 
-    monkeypatch.setattr(QuerySet, "aggregate", aggregate_missing_the_rival)
+    monkeypatch.setattr(Console, "run", run_while_a_rival_appends)
 
     result = workspace.run("date")
 
     assert list(workspace.entries.values_list("seq", "line")) == [(1, "sleep 60"), (2, "date")]
+    # The line ran again after the rival's, so it saw the clock the rival moved.
     assert result.stdout == "Mon Jan  5 09:01:00 UTC 2026\n"
 
 

@@ -188,9 +188,11 @@ def check_line(line: str) -> None:
 class WorkspaceSession:
     """A console kept in step with a workspace's log while one caller runs several lines.
 
-    Each line is run under a lock on the workspace and appended under the next sequence
-    number. If someone else appended in between, the console is rebuilt from the log first,
-    so the line always runs in the world the log describes.
+    A line is run first and appended afterwards, in a short transaction that locks the
+    workspace and checks that the log has not grown meanwhile; if it has (another tab or
+    request appended), the console is rebuilt from the log and the line run again. The
+    database's write lock is so held only for the append, never for a replay, and the line
+    always runs in exactly the world the log before it describes.
     """
 
     def __init__(self, workspace: Workspace) -> None:
@@ -202,50 +204,56 @@ class WorkspaceSession:
         """Run one console line in the workspace and append it to the log."""
         check_line(line)
         for _attempt in range(APPEND_ATTEMPTS):
-            try:
-                return self._run_and_append(line)
-            except IntegrityError:
-                # Another request took this place in the log (a database that does not
-                # honour the row lock): run the line again, after theirs. Running is free
-                # of side effects outside the log, so doing it twice is harmless.
-                continue
-        raise WorkspaceError("Too many commands arrived at once in this workspace; run it again.")
-
-    def _run_and_append(self, line: str) -> CommandResult:
-        with transaction.atomic():
-            # Lock the workspace so that two requests on it run one after the other: each
-            # brings its console up to the log, runs its line and appends it.
-            locked = Workspace.objects.select_for_update().get(pk=self.workspace.pk)
-            if not locked.is_open:
-                raise WorkspaceError("This workspace was reset; continue in the new one.")
-            last = locked.entries.aggregate(last=Max("seq"))["last"] or 0
+            console, last = self._catch_up()
             if last >= MAX_ENTRIES:
                 raise WorkspaceError(
                     f"This workspace holds {MAX_ENTRIES} commands, the most it can; "
                     "reset it to start again."
                 )
-            if self._console is None or self._seq != last:
-                self._console, _ = locked.replay()
+            result = console.run(line)
             try:
-                result = self._console.run(line)
+                appended = self._append(line, last)
+            except BaseException:
+                self._console = None
+                raise
+            if appended:
+                self._seq = last + 1
+                return result
+            # Someone appended first: this console ran the line in a world that is no
+            # longer the log's. Running has no effect outside the log, so run it again.
+            self._console = None
+        raise WorkspaceError("Too many commands arrived at once in this workspace; run it again.")
+
+    def _catch_up(self) -> tuple[Console, int]:
+        """Bring the console up to the log; return it and the log's last sequence number."""
+        entries = list(self.workspace.entries.order_by("seq").values_list("seq", "line"))
+        last = entries[-1][0] if entries else 0
+        if self._console is None or self._seq != last:
+            self._console, _ = self.workspace.replay([line for _, line in entries])
+            self._seq = last
+        return self._console, last
+
+    def _append(self, line: str, after: int) -> bool:
+        """Append the line as entry `after + 1`; return False if the log has grown since."""
+        with transaction.atomic():
+            locked = Workspace.objects.select_for_update().get(pk=self.workspace.pk)
+            if not locked.is_open:
+                raise WorkspaceError("This workspace was reset; continue in the new one.")
+            if (locked.entries.aggregate(last=Max("seq"))["last"] or 0) != after:
+                return False
+            try:
                 # The unique (workspace, seq) constraint is the backstop: should a database
                 # ignore the row lock, the second append fails instead of reordering the log.
                 with transaction.atomic():
-                    WorkspaceEntry.objects.create(workspace=locked, seq=last + 1, line=line)
-            except BaseException:
-                # The console ran a line the log does not hold; rebuild it next time.
-                self._console = None
-                raise
-            self._seq = last + 1
-        return result
+                    WorkspaceEntry.objects.create(workspace=locked, seq=after + 1, line=line)
+            except IntegrityError:
+                return False
+        return True
 
     @property
     def console(self) -> Console:
-        """Return the console, brought up to the log if nothing was run yet."""
-        if self._console is None:
-            self._console, _ = self.workspace.replay()
-            self._seq = self.workspace.entries.aggregate(last=Max("seq"))["last"] or 0
-        return self._console
+        """Return the console, brought up to the log."""
+        return self._catch_up()[0]
 
 
 class WorkspaceEntry(models.Model):
