@@ -173,12 +173,14 @@ def test_plain_output_is_what_the_cli_prints_on_each_stream(iam_roles: Scenario)
     )
 
 
-def test_a_named_workspace_resumes_with_its_clock(iam_roles: Scenario) -> None:
-    console(["sleep 600"], "--workspace", "mine")
+def test_a_named_workspace_resumes_with_its_clock_and_credentials(iam_roles: Scenario) -> None:
+    console(["sleep 600", "export AWS_PROFILE=alice"], "--workspace", "mine")
 
-    stdout, _ = console(["date"], "--workspace", "mine")
+    stdout, _ = console(
+        ["date", "aws sts get-caller-identity --query Arn --output text"], "--workspace", "mine"
+    )
 
-    assert stdout == "Mon Jan  5 09:10:00 UTC 2026\n"
+    assert stdout == "Mon Jan  5 09:10:00 UTC 2026\narn:aws:iam::111122223333:user/alice\n"
 
 
 def test_without_a_name_each_run_starts_a_fresh_workspace(iam_roles: Scenario) -> None:
