@@ -8,7 +8,7 @@ session policy, with the same-account rules of IAM-FACTS 1.2 and the cross-accou
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -122,7 +122,7 @@ class StatementResult:
         principal_matched: bool | None,
         principal_by: str | None,
         named_as: str | None,
-        conditions: list[ClauseResult],
+        conditions: Sequence[ClauseResult],
         matched: bool,
     ) -> None:
         self.statement = statement
@@ -151,6 +151,9 @@ class StatementResult:
     def path(self) -> str:
         """Return the statement's JSON path in the simulation document."""
         return f"{self.placed.path}.{self.statement.path}"
+
+
+_NO_CONDITIONS: tuple[ClauseResult, ...] = ()  # shared (immutable): most statements have none
 
 
 def _resource_hit(statement: Statement, resource: str, context: dict[str, list[str]]) -> str | None:
@@ -204,7 +207,11 @@ def evaluate_statement(
             principal_by = not_principal_excludes(statement.principals, simulation.caller)
             principal_matched = principal_by is None
 
-    conditions = [evaluate_clause(clause, context) for clause in statement.conditions]
+    conditions = (
+        [evaluate_clause(clause, context) for clause in statement.conditions]
+        if statement.conditions
+        else _NO_CONDITIONS
+    )
     matched = action_matched and resource_matched is not False and principal_matched is not False
     if matched:
         for result in conditions:

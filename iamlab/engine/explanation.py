@@ -54,7 +54,9 @@ def _statement_record(result: StatementResult) -> dict[str, object]:
         }
         if principal_element is not None
         else None,
-        "conditions": [clause.as_dict() for clause in result.conditions],
+        "conditions": [clause.as_dict() for clause in result.conditions]
+        if result.conditions
+        else [],
     }
 
 
