@@ -30,6 +30,17 @@ def simulate(document: dict) -> dict:  # type: ignore[type-arg]
                 "message": "The document is nested too deeply to evaluate.",
             }
         }
+    except Exception as failure:
+        # Reaching this is an engine bug, not a student's mistake; say so rather than crash
+        # the page that asked.
+        return {
+            "error": {
+                "code": INVALID_SIMULATION,
+                "path": "",
+                "message": "The engine failed on this document (internal error "
+                f"{type(failure).__name__}); this is a bug in IAM Lab, please report it.",
+            }
+        }
 
 
 def validate_policy(document: object, policy_type: PolicyType, path: str = "") -> dict | None:  # type: ignore[type-arg]

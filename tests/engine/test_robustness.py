@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from unittest import mock
 
 from engine_cast import ALICE, OBJECT, allow, policy, simulation
 from hypothesis import given, settings
@@ -125,3 +126,17 @@ def test_circular_structures_are_errors() -> None:
     assert result["error"]["code"] == "MalformedPolicyDocument"
     assert result["error"]["path"].startswith("identity_policies[0].Statement[0].Condition")
     assert result["error"]["message"] == "The document is nested more than 16 levels deep."
+
+
+def test_an_engine_bug_is_reported_as_an_error_not_raised() -> None:
+    document = simulation(ALICE, "s3:GetObject", OBJECT)
+    with mock.patch("iamlab.engine.evaluate", side_effect=KeyError("boom")):
+        result = simulate(document)
+    assert result == {
+        "error": {
+            "code": "InvalidSimulation",
+            "path": "",
+            "message": "The engine failed on this document (internal error KeyError); this is "
+            "a bug in IAM Lab, please report it.",
+        }
+    }
