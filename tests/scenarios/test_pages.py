@@ -146,3 +146,18 @@ def test_the_overview_lists_groups_with_members_and_policies(client: Client) -> 
         "        </li>"
     ) in html
     assert '<tr id="user-111122223333-mallory">' in html
+
+
+def test_roles_people_can_assume_show_the_command_to_do_it(
+    client: Client, iam_roles: Scenario
+) -> None:
+    html = page(client, "/scenarios/iam-roles/")
+
+    assert (
+        '<p class="try-it">To assume it in the console, as a principal it trusts:\n'
+        "              <code>aws sts assume-role --role-arn "
+        "arn:aws:iam::111122223333:role/ReportPublisher --role-session-name my-session "
+        "--profile NAME</code></p>"
+    ) in html
+    # A service role is assumed by its service, not by a person.
+    assert html.count('<p class="try-it">') == 1

@@ -405,6 +405,14 @@ class Role(IamIdentity):
     def arn(self) -> str:
         return self.account.arn("iam", f"role{self.path}{self.name}")
 
+    def assumed_with_assume_role(self) -> bool:
+        """Say whether the trust policy lets an IAM user, role or account call sts:AssumeRole."""
+        iam_kinds = {"IAM user", "IAM role", "AWS account", "role session", "anyone"}
+        return any(
+            trusted.kind in iam_kinds and "sts:AssumeRole" in trusted.actions.split(", ")
+            for trusted in self.trusted_principals()
+        )
+
     def trusted_principals(self) -> list[TrustedPrincipal]:
         """Say who the trust policy's Allow statements let assume the role, for a student."""
         trusted: list[TrustedPrincipal] = []
