@@ -5,10 +5,12 @@ this module decides *how* it is written as DOT. Names come from scenarios and fr
 students, so every label goes through `html_label`: DOT's HTML-like labels are XML, so
 `&`, `<`, `>` and `"` become entities and can never open markup, and backslashes are
 doubled because Graphviz still expands escapes such as `\\N` inside them. Node names in
-the DOT are generated (`n1`, `n2`, ...) and never carry user text. The `graphviz` Python
-package is deliberately not used for writing: it passes any string that looks like
-`<...>` through as an HTML label unless each call site remembers to wrap it, and one
-forgotten wrap would let a role name become markup.
+the DOT are generated (`n1`, `n2`, ...) and never carry user text.
+
+The `graphviz` Python package writes the DOT. It passes any value that looks like `<...>`
+through unquoted as an HTML-like label, so user text must never reach an attribute
+except through `html_label` or `edge_label`, which escape it; every other attribute value
+comes from the legend's constant tables.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
+
+import graphviz
 
 from iamlab.diagrams.legend import (
     MARK_WORDS,
@@ -185,19 +189,6 @@ def edge_label(text: str) -> str:
     return "<" + "<BR/>".join(escape_label_text(line, MAX_EDGE_LINE) for line in lines) + ">"
 
 
-def _attribute_list(attributes: dict[str, str]) -> str:
-    # Attribute values come only from the legend's tables and from html_label; both are
-    # safe, but quote plain values anyway so that no value can end the list early.
-    items = []
-    for name, value in attributes.items():
-        if value.startswith("<") and value.endswith(">"):
-            items.append(f"{name}={value}")
-        else:
-            quoted = value.replace("\\", "\\\\").replace('"', '\\"')
-            items.append(f'{name}="{quoted}"')
-    return "[" + ", ".join(items) + "]"
-
-
 def node_words(node: Node) -> list[str]:
     """Return the node's detail lines followed by the words its marks add."""
     words = [MARK_WORDS[mark] for mark in MARK_WORDS if mark in node.marks]
@@ -205,24 +196,34 @@ def node_words(node: Node) -> list[str]:
 
 
 def to_dot(diagram: Diagram) -> str:
-    """Write the diagram as DOT source, deterministic for the same diagram."""
+    """Write the diagram as DOT source with the graphviz package, deterministic for one diagram."""
     ids = {key: f"n{index}" for index, key in enumerate(diagram.nodes, start=1)}
-    lines = [
-        "digraph diagram {",
-        f'  graph [rankdir="{diagram.rankdir}", fontname="{FONT}", fontsize="12", '
-        'nodesep="0.35", ranksep="0.5", bgcolor="white", pad="0.2"];',
-        f'  node [fontname="{FONT}", fontsize="11", color="#000000", fontcolor="#000000", '
-        'margin="0.12,0.06"];',
-        f'  edge [fontname="{FONT}", fontsize="10", fontcolor="#000000"];',
-    ]
-    if diagram.graph_attributes:
-        lines.append(f"  graph {_attribute_list(diagram.graph_attributes)};")
+    dot = graphviz.Digraph(
+        "diagram",
+        graph_attr={
+            "rankdir": diagram.rankdir,
+            "fontname": FONT,
+            "fontsize": "12",
+            "nodesep": "0.35",
+            "ranksep": "0.5",
+            "bgcolor": "white",
+            "pad": "0.2",
+            **diagram.graph_attributes,
+        },
+        node_attr={
+            "fontname": FONT,
+            "fontsize": "11",
+            "color": "#000000",
+            "fontcolor": "#000000",
+            "margin": "0.12,0.06",
+        },
+        edge_attr={"fontname": FONT, "fontsize": "10", "fontcolor": "#000000"},
+    )
 
-    def node_line(node: Node, indent: str) -> str:
+    def add_node(graph: graphviz.Digraph, node: Node) -> None:
         attributes = node_attributes(node.kind, frozenset(node.marks))
-        attributes["label"] = html_label(node.title, node_words(node))
         attributes["class"] = " ".join([node.kind.value, *sorted(m.value for m in node.marks)])
-        return f"{indent}{ids[node.key]} {_attribute_list(attributes)};"
+        graph.node(ids[node.key], label=html_label(node.title, node_words(node)), **attributes)
 
     by_cluster: dict[str | None, list[Node]] = {}
     for node in diagram.nodes.values():
@@ -232,19 +233,20 @@ def to_dot(diagram: Diagram) -> str:
         members = by_cluster.get(cluster_key, [])
         if not members:
             continue
-        lines.append(f"  subgraph cluster_{index} {{")
-        lines.append(
-            f'    graph [label={edge_label(cluster_label)}, style="rounded,dashed", '
-            'color="#666666", labeljust="l"];'
-        )
-        lines.extend(node_line(node, "    ") for node in members)
-        lines.append("  }")
-    lines.extend(node_line(node, "  ") for node in by_cluster.get(None, []))
+        with dot.subgraph(name=f"cluster_{index}") as cluster:
+            cluster.attr(
+                label=edge_label(cluster_label),
+                style="rounded,dashed",
+                color="#666666",
+                labeljust="l",
+            )
+            for node in members:
+                add_node(cluster, node)
+    for node in by_cluster.get(None, []):
+        add_node(dot, node)
     for edge in diagram.edges:
         attributes = edge_attributes(edge.kind)
-        if edge.label:
-            attributes["label"] = edge_label(edge.label)
         attributes["class"] = edge.kind.value
-        lines.append(f"  {ids[edge.tail]} -> {ids[edge.head]} {_attribute_list(attributes)};")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+        label = edge_label(edge.label) if edge.label else None
+        dot.edge(ids[edge.tail], ids[edge.head], label=label, **attributes)
+    return dot.source

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 from typing import Any
 
@@ -164,10 +165,10 @@ def test_implicit_deny_is_decided_by_the_identity_based_policies() -> None:
 def test_deciding_step_is_drawn_with_a_double_outline_and_the_path_thick() -> None:
     dot = to_dot(evaluation_flow(explicit_deny_result()))
     deciding = next(line for line in dot.splitlines() if "1. Explicit deny check" in line)
-    assert 'peripheries="2"' in deciding
+    assert "peripheries=2" in deciding
     assert "<BR/>DECIDED HERE>" in deciding
-    assert 'n1 -> n2 [style="bold", color="#000000", arrowhead="normal", penwidth="2.5"' in dot
-    assert 'n2 -> n3 [style="dotted"' in dot
+    assert re.search(r'n1 -> n2 \[[^\n]*color="#000000" penwidth=2\.5 style=bold\]', dot)
+    assert re.search(r"n2 -> n3 \[[^\n]*style=dotted\]", dot)
 
 
 def test_an_engine_error_becomes_a_one_node_diagram_that_says_why() -> None:
