@@ -10,17 +10,9 @@ from typing import IO
 
 from iamlab.engine import simulate
 from iamlab.engine.errors import INVALID_SIMULATION, MALFORMED_POLICY, join_path
+from iamlab.engine.simulation import POLICY_FIELDS
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
-POLICY_FIELDS = (
-    "identity_policies",
-    "resource_policy",
-    "permission_boundary",
-    "session_policy",
-    "scps",
-    "rcps",
-    "endpoint_policy",
-)
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
@@ -31,10 +23,16 @@ class _KeyedObject(dict):  # type: ignore[type-arg]
 
 
 def _object_pairs(pairs: list[tuple[str, object]]) -> _KeyedObject:
+    """Build a JSON object, noting the keys given twice (a plain dict would keep the last)."""
     result = _KeyedObject(pairs)
     if len(result) != len(pairs):
         seen: set[str] = set()
-        result.duplicate_keys = tuple(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        repeated = []
+        for key, _ in pairs:
+            if key in seen:
+                repeated.append(key)
+            seen.add(key)
+        result.duplicate_keys = tuple(repeated)
     return result
 
 
