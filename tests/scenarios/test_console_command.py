@@ -259,3 +259,15 @@ def test_a_scenario_that_builds_no_world_is_a_clear_error(write_fixture) -> None
     )
     assert refused.value.returncode == 1
     assert Workspace.objects.count() == 0
+
+
+def test_reset_starts_a_named_workspace_afresh_and_keeps_the_old_log(iam_roles: Scenario) -> None:
+    console(["sleep 600"], "--workspace", "mine")
+
+    stdout, _ = console(["date"], "--workspace", "mine", "--reset")
+
+    assert stdout == "Mon Jan  5 09:00:00 UTC 2026\n"
+    old, new = Workspace.objects.filter(name="mine").order_by("pk")
+    assert old.ended_at is not None
+    assert old.lines() == ["sleep 600"]
+    assert new.lines() == ["date"]

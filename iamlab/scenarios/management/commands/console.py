@@ -35,6 +35,11 @@ class Command(BaseCommand):
             help="Resume (or create) the workspace of this name.",
         )
         parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Start the named workspace afresh; its old log is kept, ended.",
+        )
+        parser.add_argument(
             "--json",
             action="store_true",
             help='Print one JSON object per command: {"command", "exit_code", "stdout", "stderr"}.',
@@ -52,6 +57,11 @@ class Command(BaseCommand):
         name = options["workspace"]
         if len(name) > Workspace._meta.get_field("name").max_length:
             raise CommandError("A workspace name is at most 64 characters.", returncode=1)
+        if options["reset"] and not name:
+            raise CommandError(
+                "--reset needs --workspace NAME; without a name every run is fresh anyway.",
+                returncode=1,
+            )
         try:
             # Build the world before reading any input; if it cannot be built, no
             # workspace is left behind either.
@@ -61,6 +71,8 @@ class Command(BaseCommand):
                     if name
                     else Workspace.objects.create(scenario=scenario)
                 )
+                if options["reset"]:
+                    workspace = workspace.reset()
                 session = workspace.session()
                 session.console  # noqa: B018 - a property that builds the console
         except WorldSpecError as error:
