@@ -16,6 +16,8 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
 IAM_ROLES = FIXTURES / "iam-roles.json"
 ACCOUNT = "111122223333"
 
+WriteFixture = Callable[..., Path]
+
 
 @pytest.fixture
 def iam_roles(db: None) -> Scenario:
@@ -96,7 +98,7 @@ def small_scenario(slug: str = "tiny") -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def write_fixture(tmp_path: Path) -> Callable[..., Path]:
+def write_fixture(tmp_path: Path) -> WriteFixture:
     """Write a fixture file (a list of objects, or raw text) and return its path."""
 
     def write(content: list[dict[str, Any]] | str, name: str = "scenario.json") -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Page
 
 from iamlab.scenarios.loading import load_fixtures
 from tests.scenarios.conftest import IAM_ROLES
@@ -15,7 +16,9 @@ def iam_roles_loaded(transactional_db: None) -> None:
     assert load_fixtures([IAM_ROLES]).problems == []
 
 
-def test_student_goes_from_the_list_to_a_role_and_its_trust_policy(page, iam_roles_loaded) -> None:
+def test_student_goes_from_the_list_to_a_role_and_its_trust_policy(
+    page: Page, iam_roles_loaded: None
+) -> None:
     page.goto("/scenarios/")
     page.get_by_role("link", name="IAM roles: assume, act, expire").click()
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from iamlab.scenarios.checks import check_scenarios
 from iamlab.scenarios.models import Scenario, scenario_content
-from tests.scenarios.conftest import ACCOUNT, IAM_ROLES, small_scenario
+from tests.scenarios.conftest import ACCOUNT, IAM_ROLES, WriteFixture, small_scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_loaddata_reads_a_scenario_fixture() -> None:
     assert check_scenarios() == []
 
 
-def test_check_reports_a_scenario_loaddata_let_through(write_fixture) -> None:
+def test_check_reports_a_scenario_loaddata_let_through(write_fixture: WriteFixture) -> None:
     fixture = small_scenario()
     fixture[5]["fields"]["trust_policy"]["Statement"][0]["Principal"]["AWS"] = (
         f"arn:aws:iam::{ACCOUNT}:user/alicia"
@@ -49,7 +49,7 @@ def test_check_reports_a_scenario_loaddata_let_through(write_fixture) -> None:
     ]
 
 
-def test_check_command_prints_the_warning(write_fixture) -> None:
+def test_check_command_prints_the_warning(write_fixture: WriteFixture) -> None:
     fixture = small_scenario()
     fixture[2]["fields"]["document"]["Statement"][0]["Action"] = "s3GetObject"
     call_command("loaddata", str(write_fixture(fixture)), stdout=StringIO())

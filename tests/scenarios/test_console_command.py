@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from iamlab.scenarios.models import Scenario, Workspace
+from tests.scenarios.conftest import WriteFixture, small_scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -242,9 +243,7 @@ def test_a_line_too_long_is_refused_and_not_logged(iam_roles: Scenario) -> None:
     assert Workspace.objects.get(name="long").lines() == ["date"]
 
 
-def test_a_scenario_that_builds_no_world_is_a_clear_error(write_fixture) -> None:
-    from tests.scenarios.conftest import small_scenario
-
+def test_a_scenario_that_builds_no_world_is_a_clear_error(write_fixture: WriteFixture) -> None:
     fixture = small_scenario()
     fixture[5]["fields"]["trust_policy"]["Statement"][0]["Principal"]["AWS"] = (
         "arn:aws:iam::111122223333:user/nobody"

@@ -27,7 +27,14 @@ from iamlab.scenarios.models import (
     User,
     Workspace,
 )
-from tests.scenarios.conftest import ACCOUNT, FIXTURES, IAM_ROLES, row_counts, small_scenario
+from tests.scenarios.conftest import (
+    ACCOUNT,
+    FIXTURES,
+    IAM_ROLES,
+    WriteFixture,
+    row_counts,
+    small_scenario,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +131,9 @@ def test_skip_existing_still_loads_the_new_scenarios() -> None:
     assert stdout == 'Loaded scenario "role-chaining": 11 objects.\n'
 
 
-def test_loading_again_replaces_the_content_and_keeps_workspaces(write_fixture) -> None:
+def test_loading_again_replaces_the_content_and_keeps_workspaces(
+    write_fixture: WriteFixture,
+) -> None:
     fixture = small_scenario()
     load(write_fixture(fixture))
     workspace = Workspace.objects.create(scenario=Scenario.objects.get(slug="tiny"))
@@ -140,13 +149,13 @@ def test_loading_again_replaces_the_content_and_keeps_workspaces(write_fixture) 
     assert Workspace.objects.get(pk=workspace.pk).scenario.slug == "tiny"
 
 
-def test_a_fixture_may_list_objects_in_any_order(write_fixture) -> None:
+def test_a_fixture_may_list_objects_in_any_order(write_fixture: WriteFixture) -> None:
     stdout, _ = load(write_fixture(list(reversed(small_scenario()))))
 
     assert stdout == 'Loaded scenario "tiny": 8 objects.\n'
 
 
-def test_two_files_load_in_one_transaction(write_fixture) -> None:
+def test_two_files_load_in_one_transaction(write_fixture: WriteFixture) -> None:
     first = write_fixture(small_scenario("first"), "first.json")
     broken = small_scenario("second")
     broken[5]["fields"]["max_session_duration"] = 60
@@ -163,7 +172,7 @@ def test_two_files_load_in_one_transaction(write_fixture) -> None:
 # Bad input: each case names the place, says what would be right, and changes nothing.
 
 
-def assert_refused(write_fixture, fixture: list | str, expected: list[str]) -> None:
+def assert_refused(write_fixture: WriteFixture, fixture: list | str, expected: list[str]) -> None:
     load(IAM_ROLES)  # content already there must survive a refused load untouched
     path = write_fixture(fixture)
     before = row_counts()
@@ -181,7 +190,7 @@ NOT_BUILT = (
 )
 
 
-def test_typo_in_a_reference_is_named_with_a_suggestion(write_fixture) -> None:
+def test_typo_in_a_reference_is_named_with_a_suggestion(write_fixture: WriteFixture) -> None:
     fixture = small_scenario()
     fixture[3]["fields"]["managed_policies"] = [["tiny", ACCOUNT, "ReadReport"]]
 
@@ -198,7 +207,7 @@ def test_typo_in_a_reference_is_named_with_a_suggestion(write_fixture) -> None:
     )
 
 
-def test_malformed_policy_is_named_with_its_json_path(write_fixture) -> None:
+def test_malformed_policy_is_named_with_its_json_path(write_fixture: WriteFixture) -> None:
     fixture = small_scenario()
     fixture[2]["fields"]["document"]["Statement"][0]["Effect"] = "allow"
 
@@ -215,7 +224,7 @@ def test_malformed_policy_is_named_with_its_json_path(write_fixture) -> None:
     )
 
 
-def test_the_same_object_twice_is_refused(write_fixture) -> None:
+def test_the_same_object_twice_is_refused(write_fixture: WriteFixture) -> None:
     fixture = small_scenario()
     fixture.append(copy.deepcopy(fixture[3]))
 
@@ -231,7 +240,7 @@ def test_the_same_object_twice_is_refused(write_fixture) -> None:
     )
 
 
-def test_a_name_differing_only_in_case_is_a_duplicate(write_fixture) -> None:
+def test_a_name_differing_only_in_case_is_a_duplicate(write_fixture: WriteFixture) -> None:
     fixture = small_scenario()
     fixture.append(
         {"model": "scenarios.user", "fields": {"account": ["tiny", ACCOUNT], "name": "Alice"}}
@@ -250,7 +259,9 @@ def test_a_name_differing_only_in_case_is_a_duplicate(write_fixture) -> None:
     )
 
 
-def test_trust_policy_naming_a_user_that_does_not_exist_is_refused(write_fixture) -> None:
+def test_trust_policy_naming_a_user_that_does_not_exist_is_refused(
+    write_fixture: WriteFixture,
+) -> None:
     fixture = small_scenario()
     fixture[5]["fields"]["trust_policy"]["Statement"][0]["Principal"]["AWS"] = (
         f"arn:aws:iam::{ACCOUNT}:user/alicia"
@@ -268,7 +279,7 @@ def test_trust_policy_naming_a_user_that_does_not_exist_is_refused(write_fixture
     )
 
 
-def test_wrong_type_is_named_with_its_field(write_fixture) -> None:
+def test_wrong_type_is_named_with_its_field(write_fixture: WriteFixture) -> None:
     fixture = small_scenario()
     fixture[5]["fields"]["max_session_duration"] = "one hour"
 
@@ -299,7 +310,7 @@ def test_wrong_type_is_named_with_its_field(write_fixture) -> None:
     ],
 )
 def test_every_wrong_json_type_is_named(
-    write_fixture, index: int, field: str, value: object, message: str
+    write_fixture: WriteFixture, index: int, field: str, value: object, message: str
 ) -> None:
     fixture = small_scenario()
     fixture[index]["fields"][field] = value
@@ -313,7 +324,7 @@ def test_every_wrong_json_type_is_named(
     assert row_counts() == before
 
 
-def test_a_string_where_a_name_belongs_is_refused(write_fixture) -> None:
+def test_a_string_where_a_name_belongs_is_refused(write_fixture: WriteFixture) -> None:
     fixture = small_scenario()
     fixture[6]["fields"]["name"] = ["tiny-reports"]
 
@@ -332,7 +343,7 @@ def test_a_string_where_a_name_belongs_is_refused(write_fixture) -> None:
     )
 
 
-def test_a_misspelt_field_is_named_with_the_right_one(write_fixture) -> None:
+def test_a_misspelt_field_is_named_with_the_right_one(write_fixture: WriteFixture) -> None:
     fixture = small_scenario()
     fixture[5]["fields"]["trust_polcy"] = fixture[5]["fields"].pop("trust_policy")
 
@@ -350,7 +361,9 @@ def test_a_misspelt_field_is_named_with_the_right_one(write_fixture) -> None:
     )
 
 
-def test_a_misspelt_model_is_named_without_blaming_what_refers_to_it(write_fixture) -> None:
+def test_a_misspelt_model_is_named_without_blaming_what_refers_to_it(
+    write_fixture: WriteFixture,
+) -> None:
     fixture = small_scenario()
     fixture[1]["model"] = "scenarios.acount"
 
@@ -370,7 +383,7 @@ def test_a_misspelt_model_is_named_without_blaming_what_refers_to_it(write_fixtu
     )
 
 
-def test_invalid_json_is_placed_by_line_and_column(write_fixture) -> None:
+def test_invalid_json_is_placed_by_line_and_column(write_fixture: WriteFixture) -> None:
     assert_refused(
         write_fixture,
         '[\n  {"model": "scenarios.scenario",, "fields": {}}\n]\n',
@@ -382,7 +395,7 @@ def test_invalid_json_is_placed_by_line_and_column(write_fixture) -> None:
     )
 
 
-def test_a_key_given_twice_in_one_object_is_refused(write_fixture) -> None:
+def test_a_key_given_twice_in_one_object_is_refused(write_fixture: WriteFixture) -> None:
     text = json.dumps(small_scenario()).replace(
         '"Effect": "Allow"', '"Effect": "Allow", "Effect": "Deny"', 1
     )
@@ -398,7 +411,7 @@ def test_a_key_given_twice_in_one_object_is_refused(write_fixture) -> None:
     )
 
 
-def test_a_primary_key_is_refused(write_fixture) -> None:
+def test_a_primary_key_is_refused(write_fixture: WriteFixture) -> None:
     fixture = small_scenario()
     fixture[1]["pk"] = 7
 
@@ -414,7 +427,7 @@ def test_a_primary_key_is_refused(write_fixture) -> None:
     )
 
 
-def test_a_reference_into_another_scenario_is_refused(write_fixture) -> None:
+def test_a_reference_into_another_scenario_is_refused(write_fixture: WriteFixture) -> None:
     fixture = small_scenario()
     fixture[3]["fields"]["managed_policies"] = [["iam-roles", ACCOUNT, "ReportsReadOnly"]]
 
@@ -433,7 +446,7 @@ def test_a_reference_into_another_scenario_is_refused(write_fixture) -> None:
     )
 
 
-def test_a_missing_required_reference_is_named(write_fixture) -> None:
+def test_a_missing_required_reference_is_named(write_fixture: WriteFixture) -> None:
     fixture = small_scenario()
     del fixture[6]["fields"]["account"]
 
@@ -452,7 +465,7 @@ def test_a_missing_required_reference_is_named(write_fixture) -> None:
     )
 
 
-def test_every_problem_of_a_fixture_is_listed_at_once(write_fixture) -> None:
+def test_every_problem_of_a_fixture_is_listed_at_once(write_fixture: WriteFixture) -> None:
     fixture = small_scenario()
     fixture[2]["fields"]["document"]["Statement"][0]["Effect"] = "allow"
     fixture[5]["fields"]["max_session_duration"] = 100
@@ -481,7 +494,7 @@ def test_every_problem_of_a_fixture_is_listed_at_once(write_fixture) -> None:
     )
 
 
-def test_loader_returns_problems_as_data(write_fixture) -> None:
+def test_loader_returns_problems_as_data(write_fixture: WriteFixture) -> None:
     fixture = small_scenario()
     fixture[5]["fields"]["max_session_duration"] = 50000
 
@@ -501,7 +514,9 @@ def test_loader_returns_problems_as_data(write_fixture) -> None:
     assert result.loaded == {}
 
 
-def test_a_policy_valid_alone_but_wrong_in_the_world_is_placed_in_the_model(write_fixture) -> None:
+def test_a_policy_valid_alone_but_wrong_in_the_world_is_placed_in_the_model(
+    write_fixture: WriteFixture,
+) -> None:
     fixture = small_scenario()
     fixture[5]["fields"]["aws_managed_policy_arns"] = ["arn:aws:iam::aws:policy/NoSuchPolicy"]
 
@@ -516,7 +531,9 @@ def test_a_policy_valid_alone_but_wrong_in_the_world_is_placed_in_the_model(writ
     )
 
 
-def test_counts_of_every_model_are_unchanged_by_a_refused_replacement(write_fixture) -> None:
+def test_counts_of_every_model_are_unchanged_by_a_refused_replacement(
+    write_fixture: WriteFixture,
+) -> None:
     load(IAM_ROLES)
     broken = json.loads(IAM_ROLES.read_text())
     for item in broken:
@@ -539,7 +556,7 @@ def test_counts_of_every_model_are_unchanged_by_a_refused_replacement(write_fixt
     assert MfaDevice.objects.count() == 1
 
 
-def test_json_nested_absurdly_deep_is_refused_without_a_crash(write_fixture) -> None:
+def test_json_nested_absurdly_deep_is_refused_without_a_crash(write_fixture: WriteFixture) -> None:
     assert_refused(
         write_fixture,
         "[" * 100_000 + "]" * 100_000,

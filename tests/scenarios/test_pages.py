@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from iamlab.scenarios.models import Role, Scenario
-from tests.scenarios.conftest import small_scenario
+from tests.scenarios.conftest import WriteFixture, small_scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +96,9 @@ def test_the_overview_shows_users_providers_and_resources(
     assert "aliceSecretKeyExample" not in html
 
 
-def test_everything_an_instructor_wrote_is_escaped(client: Client, write_fixture) -> None:
+def test_everything_an_instructor_wrote_is_escaped(
+    client: Client, write_fixture: WriteFixture
+) -> None:
     from iamlab.scenarios.loading import load_fixtures
 
     fixture = small_scenario()

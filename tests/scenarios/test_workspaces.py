@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from django.contrib.auth.models import User as Learner
 from django.db import IntegrityError, transaction
+from django.test import RequestFactory
 
 from iamlab.scenarios.models import Scenario, Workspace, WorkspaceEntry, WorkspaceError
 from iamlab.world.cli import Console
@@ -182,7 +183,7 @@ def test_an_append_that_loses_a_race_runs_again_after_the_winner(
     assert result.stdout == "Mon Jan  5 09:01:00 UTC 2026\n"
 
 
-def test_a_request_finds_its_learners_workspace(iam_roles: Scenario, rf) -> None:
+def test_a_request_finds_its_learners_workspace(iam_roles: Scenario, rf: RequestFactory) -> None:
     from django.contrib.auth.models import AnonymousUser
     from django.contrib.sessions.backends.db import SessionStore
 

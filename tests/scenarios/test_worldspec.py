@@ -11,13 +11,13 @@ from iamlab.scenarios.models import AccessKey, IdentityProvider, Role, Scenario,
 from iamlab.scenarios.worldspec import Location, build_spec
 from iamlab.world import World
 from iamlab.world.examples import iam_roles_spec
-from tests.scenarios.conftest import ACCOUNT, FIXTURES, small_scenario
+from tests.scenarios.conftest import ACCOUNT, FIXTURES, WriteFixture, small_scenario
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def tiny(write_fixture) -> Scenario:
+def tiny(write_fixture: WriteFixture) -> Scenario:
     fixture = small_scenario()
     fixture[3]["fields"]["aws_managed_policy_arns"] = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
     assert load_fixtures([write_fixture(fixture)]).problems == []
