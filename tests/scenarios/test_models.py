@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from iamlab.scenarios.models import (
     Account,
+    IdentityProvider,
     InlinePolicy,
     ManagedPolicy,
     Role,
@@ -195,4 +196,18 @@ def test_trusted_principals_say_who_may_assume_each_role(iam_roles: Scenario) ->
             "sts:AssumeRoleWithSAML",
             True,
         )
+    ]
+
+
+def test_an_identity_provider_name_names_one_provider(account: Account) -> None:
+    IdentityProvider.objects.create(
+        account=account, type="oidc", name="idp.example.com", client_ids=["sts.amazonaws.com"]
+    )
+    saml = IdentityProvider(account=account, type="saml", name="idp.example.com")
+
+    with pytest.raises(ValidationError) as invalid:
+        saml.full_clean()
+
+    assert invalid.value.messages == [
+        "This account already has an identity provider with this name."
     ]

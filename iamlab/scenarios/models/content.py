@@ -707,8 +707,10 @@ class IdentityProvider(AccountScoped):
     class Meta:
         ordering = ["account", "type", "name"]
         constraints = [
+            # Unique across both types, so that the natural key (slug, account, name) names
+            # one provider.
             models.UniqueConstraint(
-                fields=["account", "type", "name"],
+                fields=["account", "name"],
                 name="identityprovider_name_unique_per_account",
                 violation_error_message=(
                     "This account already has an identity provider with this name."
