@@ -254,7 +254,8 @@ def test_a_scenario_that_builds_no_world_is_a_clear_error(write_fixture: WriteFi
         call_command("console", "--scenario", "tiny", stdin=StringIO("date\n"), stdout=StringIO())
 
     assert str(refused.value) == (
-        "Scenario 'tiny' does not build a world (1 problem); `python manage.py check` lists them."
+        "The scenario 'tiny' cannot be built into a world right now (1 problem); an instructor "
+        "can see them with `python manage.py check`."
     )
     assert refused.value.returncode == 1
     assert Workspace.objects.count() == 0

@@ -218,3 +218,19 @@ def test_a_full_log_asks_for_a_reset(iam_roles: Scenario) -> None:
         "This workspace holds 500 commands, the most it can; reset it to start again."
     )
     assert workspace.entries.count() == 500
+
+
+def test_a_broken_scenario_reaches_the_learner_as_a_sentence(iam_roles: Scenario) -> None:
+    workspace = Workspace.objects.create(scenario=iam_roles)
+    # An instructor breaks the scenario in the admin: alice no longer exists, but the
+    # trust policy of ReportPublisher still names her.
+    iam_roles.accounts.get().users.filter(name="alice").update(name="alicia")
+
+    with pytest.raises(WorkspaceError) as refused:
+        workspace.run("date")
+
+    assert str(refused.value) == (
+        "The scenario 'iam-roles' cannot be built into a world right now (1 problem); an "
+        "instructor can see them with `python manage.py check`."
+    )
+    assert workspace.entries.count() == 0

@@ -137,9 +137,21 @@ class Workspace(models.Model):
 
     def replay(self, lines: list[str] | None = None) -> tuple[Console, list[CommandResult]]:
         """Rebuild the learner's console by running their log over a fresh world."""
+        from iamlab.world import WorldSpecError
         from iamlab.world.cli import Console
 
-        console = Console(self.scenario.to_world())
+        try:
+            world = self.scenario.to_world()
+        except WorldSpecError as error:
+            # Content loaded with plain loaddata, or broken in the admin, reaches a learner
+            # as a sentence, not as an error page.
+            count = len(error.problems)
+            raise WorkspaceError(
+                f"The scenario {self.scenario.slug!r} cannot be built into a world right now "
+                f"({count} problem{'' if count == 1 else 's'}); an instructor can see them "
+                "with `python manage.py check`."
+            ) from error
+        console = Console(world)
         results = [console.run(line) for line in (self.lines() if lines is None else lines)]
         return console, results
 

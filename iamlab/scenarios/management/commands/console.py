@@ -10,7 +10,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from iamlab.scenarios.models import Scenario, Workspace, WorkspaceError
-from iamlab.world import WorldSpecError
 
 
 class Command(BaseCommand):
@@ -75,13 +74,8 @@ class Command(BaseCommand):
                     workspace = workspace.reset()
                 session = workspace.session()
                 session.console  # noqa: B018 - a property that builds the console
-        except WorldSpecError as error:
-            count = len(error.problems)
-            raise CommandError(
-                f"Scenario {slug!r} does not build a world ({count} "
-                f"problem{'' if count == 1 else 's'}); `python manage.py check` lists them.",
-                returncode=1,
-            ) from None
+        except WorkspaceError as error:
+            raise CommandError(str(error), returncode=1) from None
         stdin = options.get("stdin") or sys.stdin
         for raw in stdin:
             line = raw.rstrip("\r\n")
