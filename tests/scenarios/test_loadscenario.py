@@ -565,3 +565,15 @@ def test_json_nested_absurdly_deep_is_refused_without_a_crash(write_fixture: Wri
             "CommandError: Nothing was loaded: 1 problem found.",
         ],
     )
+
+
+def test_a_missing_file_is_named(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.json"
+
+    report, status = refuse(missing)
+
+    assert status == 1
+    assert report == (
+        f"{missing}: cannot read the file: No such file or directory.\n"
+        "CommandError: Nothing was loaded: 1 problem found.\n"
+    )
