@@ -234,3 +234,24 @@ def test_a_broken_scenario_reaches_the_learner_as_a_sentence(iam_roles: Scenario
         "instructor can see them with `python manage.py check`."
     )
     assert workspace.entries.count() == 0
+
+
+def test_one_open_workspace_per_name(iam_roles: Scenario) -> None:
+    Workspace.objects.create(scenario=iam_roles, name="demo")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Workspace.objects.create(scenario=iam_roles, name="demo")
+
+    assert Workspace.objects.current(iam_roles, name="demo").name == "demo"
+    assert Workspace.objects.filter(name="demo").count() == 1
+
+
+def test_resetting_twice_leaves_one_open_workspace(iam_roles: Scenario) -> None:
+    first_tab = Workspace.objects.current(iam_roles, session_key="s")
+    second_tab = Workspace.objects.get(pk=first_tab.pk)
+
+    fresh = first_tab.reset()
+    again = second_tab.reset()
+
+    assert again.pk == fresh.pk
+    assert Workspace.objects.filter(session_key="s", ended_at__isnull=True).count() == 1

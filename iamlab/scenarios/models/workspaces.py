@@ -116,9 +116,13 @@ class Workspace(models.Model):
                 condition=models.Q(ended_at__isnull=True, session_key__gt="", name=""),
                 name="workspace_one_open_per_session",
             ),
+            # Names are for workspaces of the command line, which have no learner. (A
+            # unique constraint over a nullable owner would let NULL owners repeat.)
             models.UniqueConstraint(
-                fields=["scenario", "owner", "session_key", "name"],
-                condition=models.Q(ended_at__isnull=True, name__gt=""),
+                fields=["scenario", "name"],
+                condition=models.Q(
+                    ended_at__isnull=True, name__gt="", owner__isnull=True, session_key=""
+                ),
                 name="workspace_one_open_per_name",
             ),
         ]
@@ -175,16 +179,21 @@ class Workspace(models.Model):
         """End this workspace (its log is kept) and return a fresh one for the same learner."""
         with transaction.atomic():
             locked = Workspace.objects.select_for_update().get(pk=self.pk)
-            if locked.is_open:
+            was_open = locked.is_open
+            if was_open:
                 locked.ended_at = timezone.now()
                 locked.save(update_fields=["ended_at"])
             self.ended_at = locked.ended_at
-            return Workspace.objects.create(
-                scenario_id=locked.scenario_id,
-                owner_id=locked.owner_id,
-                session_key=locked.session_key,
-                name=locked.name,
-            )
+            ownership = {
+                "owner": locked.owner,
+                "session_key": locked.session_key,
+                "name": locked.name,
+            }
+            if not was_open and any(ownership.values()):
+                # Reset twice (two tabs, a double click): the first reset's workspace is
+                # the learner's open one; do not make a third.
+                return Workspace.objects.current(locked.scenario, **ownership)
+            return Workspace.objects.create(scenario=locked.scenario, **ownership)
 
 
 def check_line(line: str) -> None:
