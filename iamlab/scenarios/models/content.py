@@ -21,6 +21,7 @@ from django.urls import reverse
 from iamlab.scenarios.policies import check_policy_field, check_tags
 
 if TYPE_CHECKING:
+    from iamlab.scenarios.validation import ScenarioProblem
     from iamlab.world import World
 
 
@@ -118,7 +119,7 @@ class Scenario(models.Model):
 
         return World.from_spec(self.to_spec())
 
-    def validate(self) -> list[Any]:
+    def validate(self) -> list[ScenarioProblem]:
         """Return every problem with this scenario (empty when it is valid)."""
         from iamlab.scenarios.validation import validate_scenario
 
