@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 REPEATS = 5
-LOG_LENGTHS = [0, 10, 100, 500]
+LOG_LENGTHS = [0, 10, 100, 250]
 # What a learner's log holds: reading, assuming a role, acting with it, moving the clock.
 TYPICAL_LINES = [
     "aws sts get-caller-identity --profile alice",
