@@ -255,3 +255,46 @@ def test_resetting_twice_leaves_one_open_workspace(iam_roles: Scenario) -> None:
 
     assert again.pk == fresh.pk
     assert Workspace.objects.filter(session_key="s", ended_at__isnull=True).count() == 1
+
+
+def test_signing_in_keeps_the_work_done_before(iam_roles: Scenario, rf: RequestFactory) -> None:
+    from django.contrib.auth import login
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    request.session = SessionStore()
+    before = Workspace.objects.for_request(request, iam_roles)
+    before.run("sleep 600")
+    anonymous_key = request.session.session_key
+
+    login(request, Learner.objects.create_user("learner"))
+    after = Workspace.objects.for_request(request, iam_roles)
+
+    assert request.session.session_key != anonymous_key
+    assert after.pk == before.pk
+    assert after.owner == request.user
+    assert after.session_key == ""
+    assert after.lines() == ["sleep 600"]
+
+
+def test_a_signed_in_learner_with_work_of_their_own_keeps_it(
+    iam_roles: Scenario, rf: RequestFactory
+) -> None:
+    from django.contrib.auth import login
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+
+    learner = Learner.objects.create_user("learner")
+    own = Workspace.objects.current(iam_roles, owner=learner)
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    request.session = SessionStore()
+    anonymous = Workspace.objects.for_request(request, iam_roles)
+
+    login(request, learner)
+
+    assert Workspace.objects.for_request(request, iam_roles).pk == own.pk
+    anonymous.refresh_from_db()
+    assert anonymous.owner is None

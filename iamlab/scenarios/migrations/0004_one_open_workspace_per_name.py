@@ -5,19 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('scenarios', '0003_provider_name_unique_across_types'),
+        ("scenarios", "0003_provider_name_unique_across_types"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='workspace',
-            name='workspace_one_open_per_name',
+            model_name="workspace",
+            name="workspace_one_open_per_name",
         ),
         migrations.AddConstraint(
-            model_name='workspace',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True), ('name__gt', ''), ('owner__isnull', True), ('session_key', '')), fields=('scenario', 'name'), name='workspace_one_open_per_name'),
+            model_name="workspace",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("ended_at__isnull", True),
+                    ("name__gt", ""),
+                    ("owner__isnull", True),
+                    ("session_key", ""),
+                ),
+                fields=("scenario", "name"),
+                name="workspace_one_open_per_name",
+            ),
         ),
     ]

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 MAX_LINE_LENGTH = 4096
 MAX_ENTRIES = 500
 APPEND_ATTEMPTS = 3
+# The session key under which an anonymous learner's workspaces are remembered.
+SESSION_WORKSPACES = "iamlab_workspaces"
 
 
 class WorkspaceError(Exception):
@@ -64,11 +66,51 @@ class WorkspaceManager(models.Manager["Workspace"]):
     def for_request(self, request: HttpRequest, scenario: Scenario) -> Workspace:
         """Return the open workspace of the learner making the request, signed in or not."""
         if request.user.is_authenticated:
-            return self.current(scenario, owner=request.user)
+            adopted = self._adopt_anonymous(request, scenario)
+            return adopted or self.current(scenario, owner=request.user)
         if not request.session.session_key:
             # An anonymous learner's work is keyed to their browser session; give them one.
             request.session.save()
-        return self.current(scenario, session_key=request.session.session_key or "")
+        workspace = self.current(scenario, session_key=request.session.session_key or "")
+        # Signing in gives the session a new key, so remember the workspace in the
+        # session's data too (kept across sign-in) to hand it to the signed-in learner.
+        remembered = request.session.get(SESSION_WORKSPACES, [])
+        if workspace.pk not in remembered:
+            request.session[SESSION_WORKSPACES] = [*remembered, workspace.pk]
+        return workspace
+
+    def _adopt_anonymous(self, request: HttpRequest, scenario: Scenario) -> Workspace | None:
+        """Give a learner who just signed in the work they did before, if they have none."""
+        remembered = request.session.get(SESSION_WORKSPACES, [])
+        if (
+            not remembered
+            or self.filter(
+                scenario=scenario, owner=request.user, name="", ended_at__isnull=True
+            ).exists()
+        ):
+            return None
+        with transaction.atomic():
+            anonymous = (
+                self.select_for_update()
+                .filter(
+                    pk__in=remembered,
+                    scenario=scenario,
+                    owner__isnull=True,
+                    name="",
+                    ended_at__isnull=True,
+                )
+                .first()
+            )
+            if anonymous is None:
+                return None
+            anonymous.owner = request.user
+            anonymous.session_key = ""
+            try:
+                with transaction.atomic():
+                    anonymous.save(update_fields=["owner", "session_key"])
+            except IntegrityError:
+                return None  # another request gave them a workspace meanwhile
+        return anonymous
 
 
 class Workspace(models.Model):
