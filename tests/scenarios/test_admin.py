@@ -50,6 +50,8 @@ def test_every_scenario_model_has_an_admin_page(staff_client: Client, iam_roles:
         "workspace",
     ]:
         assert staff_client.get(f"/admin/scenarios/{name}/").status_code == 200, name
+        if name != "workspace":
+            assert staff_client.get(f"/admin/scenarios/{name}/add/").status_code == 200, name
 
 
 def test_an_invalid_trust_policy_is_refused_on_save(iam_roles: Scenario) -> None:
@@ -140,3 +142,19 @@ def test_choices_are_limited_to_the_scenario_being_edited(
         "ReportsPublish",
         "ReportsReadOnly",
     ]
+
+
+def test_every_object_of_the_story_opens_in_the_admin(
+    staff_client: Client, iam_roles: Scenario
+) -> None:
+    from iamlab.scenarios.models import scenario_content
+
+    opened = 0
+    for row in scenario_content(iam_roles):
+        if type(row) not in admin.site._registry:
+            continue  # edited inline on its user, group, role or bucket
+        url = f"/admin/scenarios/{row._meta.model_name}/{row.pk}/change/"
+        assert staff_client.get(url).status_code == 200, url
+        opened += 1
+
+    assert opened == 15
