@@ -298,3 +298,16 @@ def test_a_signed_in_learner_with_work_of_their_own_keeps_it(
     assert Workspace.objects.for_request(request, iam_roles).pk == own.pk
     anonymous.refresh_from_db()
     assert anonymous.owner is None
+
+
+def test_the_transcript_pairs_each_line_with_what_it_printed(iam_roles: Scenario) -> None:
+    workspace = Workspace.objects.create(scenario=iam_roles)
+    workspace.run("sleep 60")
+    workspace.run("date")
+
+    transcript = workspace.transcript()
+
+    assert [(line, result.exit_code, result.stdout) for line, result in transcript] == [
+        ("sleep 60", 0, ""),
+        ("date", 0, "Mon Jan  5 09:01:00 UTC 2026\n"),
+    ]

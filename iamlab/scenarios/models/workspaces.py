@@ -205,6 +205,11 @@ class Workspace(models.Model):
         """Return a console whose world is the learner's world now."""
         return self.replay()[0]
 
+    def transcript(self) -> list[tuple[str, CommandResult]]:
+        """Return each line of the log with what it printed, as a console page shows them."""
+        lines = self.lines()
+        return list(zip(lines, self.replay(lines)[1], strict=True))
+
     def world(self) -> World:
         """Return the learner's world now: the scenario's world with their log replayed."""
         return self.console().world
