@@ -5,6 +5,8 @@ import re
 import pytest
 from django.test import Client
 
+from iamlab.scenarios.models import Difficulty, Scenario
+
 pytestmark = pytest.mark.django_db
 
 
@@ -36,6 +38,8 @@ def test_home_has_landmarks_and_main_navigation(client: Client) -> None:
     assert '<nav aria-label="Main">' in body
     assert '<main id="main" tabindex="-1">' in body
     assert '<a href="/" aria-current="page">Lessons</a>' in body
+    assert '<a href="/scenarios/">Scenarios</a>' in body
+    assert '<a href="/diagrams/">Diagrams</a>' in body
     for area in ("Console", "Playground", "Instructor"):
         assert f">{area} <small>(soon)</small></span>" in body
 
@@ -53,3 +57,24 @@ def test_unknown_page_gets_a_helpful_404(client: Client, settings) -> None:
     body = response.content.decode()
     assert "<h1>Page not found</h1>" in body
     assert "There is nothing at <code>/no-such-page/</code>." in body
+
+
+def test_home_offers_the_loaded_scenarios_escaped(client: Client) -> None:
+    Scenario.objects.create(
+        slug="iam-basics",
+        title="<b>IAM</b> basics",
+        difficulty=Difficulty.INTRODUCTORY,
+        start_time="2026-01-05T09:00:00Z",
+    )
+
+    body = client.get("/").content.decode()
+
+    assert '<h2 id="scenarios-heading">Scenarios to explore</h2>' in body
+    assert '<li><a href="/scenarios/iam-basics/">&lt;b&gt;IAM&lt;/b&gt; basics</a>' in body
+    assert '<span class="difficulty" data-difficulty="introductory">Introductory</span>' in body
+
+
+def test_home_says_how_to_load_scenarios_when_there_are_none(client: Client) -> None:
+    body = client.get("/").content.decode()
+
+    assert "<strong>No scenarios are loaded yet.</strong>" in body

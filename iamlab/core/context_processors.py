@@ -6,6 +6,8 @@ from django.http import HttpRequest
 # does not exist yet has no URL name; it is shown as "coming" rather than as a dead link.
 NAVIGATION: list[tuple[str, str | None]] = [
     ("Lessons", "home"),
+    ("Scenarios", "scenarios:list"),
+    ("Diagrams", "diagrams:index"),
     ("Console", None),
     ("Playground", None),
     ("Instructor", None),

@@ -23,7 +23,7 @@ from iamlab.diagrams.render import render_svg
 from iamlab.diagrams.sessions import session_graph
 from iamlab.diagrams.svg import inline_svg
 from iamlab.diagrams.trust import trust_audience
-from iamlab.diagrams.worlds import cached_trust_graph, learner_world
+from iamlab.diagrams.worlds import WorldUnavailable, cached_trust_graph, learner_world
 from iamlab.scenarios.models import Scenario
 from iamlab.world import World
 
@@ -151,7 +151,10 @@ def _evaluation(
 def build_diagram(
     request: HttpRequest, scenario: Scenario, name: str
 ) -> tuple[Diagram | None, dict[str, Any], str | None]:
-    """Build the named diagram of the learner's world (or the scenario's)."""
+    """Build the named diagram of the learner's world (or the scenario's).
+
+    Raise WorldUnavailable when the scenario does not build a world.
+    """
     learner = learner_world(request, scenario)
     world = learner.world
     whose = "your workspace" if learner.from_workspace else "the scenario as it starts"
@@ -186,7 +189,12 @@ def _download_urls(request: HttpRequest, slug: str, name: str) -> tuple[str, str
 def diagram_page(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     """Show one diagram of a scenario with its description, downloads and the legend."""
     scenario = get_object_or_404(Scenario, slug=slug)
-    diagram, extra, problem = build_diagram(request, scenario, name)
+    try:
+        diagram, extra, problem = build_diagram(request, scenario, name)
+        status = 400 if problem else 200
+    except WorldUnavailable as error:
+        # Not the learner's fault and nothing they can correct: say so, in the page.
+        diagram, extra, problem, status = None, {}, str(error), 200
     figure = None
     if diagram is not None:
         svg_url, dot_url = _download_urls(request, slug, name)
@@ -200,7 +208,7 @@ def diagram_page(request: HttpRequest, slug: str, name: str) -> HttpResponse:
         "problem": problem,
         **extra,
     }
-    return render(request, "diagrams/page.html", context, status=400 if problem else 200)
+    return render(request, "diagrams/page.html", context, status=status)
 
 
 def _filename(scenario: Scenario, name: str, extension: str) -> str:
@@ -211,7 +219,10 @@ def _filename(scenario: Scenario, name: str, extension: str) -> str:
 def diagram_svg(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     """Download the diagram as a standalone SVG file."""
     scenario = get_object_or_404(Scenario, slug=slug)
-    diagram, _extra, problem = build_diagram(request, scenario, name)
+    try:
+        diagram, _extra, problem = build_diagram(request, scenario, name)
+    except WorldUnavailable as error:
+        return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
     if diagram is None:
         return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
     rendering = render_svg(to_dot(diagram))
@@ -230,7 +241,10 @@ def diagram_svg(request: HttpRequest, slug: str, name: str) -> HttpResponse:
 def diagram_dot(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     """Download the diagram's Graphviz DOT source."""
     scenario = get_object_or_404(Scenario, slug=slug)
-    diagram, _extra, problem = build_diagram(request, scenario, name)
+    try:
+        diagram, _extra, problem = build_diagram(request, scenario, name)
+    except WorldUnavailable as error:
+        return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
     if diagram is None:
         return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(to_dot(diagram), content_type="text/vnd.graphviz; charset=utf-8")

@@ -15,8 +15,8 @@ from django.http import HttpRequest
 
 from iamlab.diagrams.graph import Diagram
 from iamlab.diagrams.trust import trust_graph
-from iamlab.scenarios.models import Scenario, Workspace
-from iamlab.world import World
+from iamlab.scenarios.models import Scenario, Workspace, WorkspaceError
+from iamlab.world import World, WorldSpecError
 from iamlab.world.cli import Console
 
 TRUST_CACHE_PREFIX = "diagrams:trust:v2:"
@@ -44,12 +44,30 @@ class LearnerWorld:
     current: str | None = None
 
 
+class WorldUnavailable(Exception):
+    """The scenario's content does not build a world, so there is nothing to draw."""
+
+
 def learner_world(request: HttpRequest, scenario: Scenario) -> LearnerWorld:
-    """Return the learner's world (their workspace replayed), else the scenario's."""
+    """Return the learner's world (their workspace replayed), else the scenario's.
+
+    Raise WorldUnavailable when the scenario's content is invalid (content loaded with
+    plain `loaddata` or edited in the admin is not guaranteed to build a world).
+    """
     workspace = learner_workspace(request, scenario)
-    if workspace is None:
-        return LearnerWorld(scenario.to_world(), from_workspace=False)
-    console = workspace.console()
+    try:
+        if workspace is None:
+            return LearnerWorld(scenario.to_world(), from_workspace=False)
+        console = workspace.console()
+    except WorldSpecError as error:
+        count = len(error.problems)
+        raise WorldUnavailable(
+            f"The scenario {scenario.slug!r} cannot be built into a world right now "
+            f"({count} problem{'' if count == 1 else 's'}), so there is no diagram to draw; "
+            "an instructor can see the problems with `python manage.py check`."
+        ) from error
+    except WorkspaceError as error:
+        raise WorldUnavailable(str(error)) from error
     return LearnerWorld(console.world, True, current_access_key(console))
 
 

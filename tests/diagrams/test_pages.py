@@ -249,3 +249,51 @@ def test_evaluation_page_starts_with_a_user_asking_for_a_role_that_names_them(
         "Request by arn:aws:iam::111122223333:user/alice to perform sts:AssumeRole on "
         "arn:aws:iam::111122223333:role/ReportPublisher: Allowed."
     ) in content
+
+
+@pytest.fixture
+def broken_scenario(db: None) -> Scenario:
+    """A scenario loaded around the validating loader: it has no account, so no world."""
+    return Scenario.objects.create(
+        slug="half-written",
+        title="Half written",
+        difficulty="introductory",
+        start_time="2026-01-05T09:00:00Z",
+    )
+
+
+UNAVAILABLE = (
+    "The scenario &#x27;half-written&#x27; cannot be built into a world right now (1 problem), "
+    "so there is no diagram to draw; an instructor can see the problems with "
+    "`python manage.py check`."
+)
+
+
+def test_overview_of_a_scenario_without_a_world_says_why_instead_of_failing(
+    client: Client, broken_scenario: Scenario
+) -> None:
+    response = client.get("/scenarios/half-written/")
+
+    assert response.status_code == 200
+    assert f'<p class="diagram-notice" role="status">{UNAVAILABLE}</p>' in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["trust", "sessions", "evaluation"])
+def test_diagram_page_of_a_scenario_without_a_world_says_why(
+    client: Client, broken_scenario: Scenario, name: str
+) -> None:
+    response = client.get(f"/diagrams/scenarios/half-written/{name}/")
+
+    assert response.status_code == 200
+    assert f'<p class="diagram-notice" role="alert">{UNAVAILABLE}</p>' in response.content.decode()
+
+
+@pytest.mark.parametrize("extension", ["svg", "dot"])
+def test_download_of_a_scenario_without_a_world_is_refused_with_the_reason(
+    client: Client, broken_scenario: Scenario, extension: str
+) -> None:
+    response = client.get(f"/diagrams/scenarios/half-written/trust.{extension}")
+
+    assert response.status_code == 409
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == html.unescape(UNAVAILABLE)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from iamlab.diagrams.figures import legend_rows, make_figure
 from iamlab.diagrams.graph import Diagram
 from iamlab.diagrams.sessions import session_graph
-from iamlab.diagrams.worlds import cached_trust_graph, learner_world
+from iamlab.diagrams.worlds import WorldUnavailable, cached_trust_graph, learner_world
 
 register = template.Library()
 
@@ -33,7 +33,10 @@ def diagram_legend(*kinds: str) -> dict[str, Any]:
 def scenario_diagrams(context: template.Context, scenario: Any) -> dict[str, Any]:
     """Show a scenario's trust graph, the learner's session graph (if any) and the legend."""
     request = context["request"]
-    learner = learner_world(request, scenario)
+    try:
+        learner = learner_world(request, scenario)
+    except WorldUnavailable as error:
+        return {"scenario": scenario, "figures": [], "rows": [], "unavailable": str(error)}
     world, from_workspace = learner.world, learner.from_workspace
     slug = scenario.slug
     trust = cached_trust_graph(world)
