@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 ACCOUNT_ID = re.compile(r"\d{12}")
 
 
-@dataclass(frozen=True, slots=True)
-class Arn:
-    """An ARN's components: arn:partition:service:region:account:resource."""
+class Arn(NamedTuple):
+    """An ARN's components: arn:partition:service:region:account:resource.
+
+    A named tuple rather than a frozen dataclass: every request splits its resource ARN, and a
+    tuple is made several times faster (bench/engine.py).
+    """
 
     partition: str
     service: str

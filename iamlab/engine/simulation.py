@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import marshal
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from iamlab.engine.arns import is_account_id, parse_arn
 from iamlab.engine.errors import INVALID_SIMULATION, EngineInputError, describe_type, join_path
 from iamlab.engine.parsing import Policy, compile_policy
-from iamlab.engine.policy_types import PolicyType
+from iamlab.engine.policy_types import AWS_WORDING, PolicyType
 from iamlab.engine.principals import Caller, classify_caller
 
 DOCUMENT_KEYS = (
@@ -29,6 +29,8 @@ ANNOTATION_KEYS = frozenset(
 )
 POLICY_FIELDS = DOCUMENT_KEYS[1:]
 REQUEST_KEYS = ("principal", "action", "resource", "resource_account", "context")
+_KNOWN_DOCUMENT_KEYS = frozenset(DOCUMENT_KEYS) | ANNOTATION_KEYS
+_KNOWN_REQUEST_KEYS = frozenset(REQUEST_KEYS)
 TRUST_ACTIONS = frozenset(
     {
         "sts:assumerole",
@@ -56,6 +58,12 @@ class PlacedPolicy:
     path: str
     policy: Policy
     level: int | None = None  # organization level for SCPs and RCPs
+    # AWS's name for the policy type, looked up once here: the explanation shows it for every
+    # policy of every request, and hashing an enum member is slow on Python 3.11.
+    wording: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "wording", AWS_WORDING[self.policy.policy_type])
 
 
 @dataclass(slots=True)
@@ -88,16 +96,19 @@ def _invalid(path: str, message: str) -> EngineInputError:
     return EngineInputError(path, message, INVALID_SIMULATION)
 
 
-def _request_string(request: dict[str, object], key: str, example: str) -> str:
-    path = f"request.{key}"
+def _request_string(
+    request: dict[str, object], key: str, example: str, limit: int = MAX_TEXT
+) -> str:
     value = request.get(key)
+    if type(value) is str and 0 < len(value) <= limit:
+        return value  # the usual case, checked without building any message
+    path = f"request.{key}"
     if value is None:
         raise _invalid(path, f"request.{key} is required, for example {example}.")
     if not isinstance(value, str):
         raise _invalid(path, f"request.{key} must be a string, not {describe_type(value)}.")
     if not value:
         raise _invalid(path, f"request.{key} must not be empty; for example {example}.")
-    limit = MAX_RESOURCE if key == "resource" else MAX_TEXT
     if len(value) > limit:
         raise _invalid(path, f"request.{key} is longer than {limit} characters.")
     return value
@@ -143,26 +154,30 @@ def read_context(raw: object) -> dict[str, list[str]]:
         )
     context: dict[str, list[str]] = {}
     for key, value in raw.items():
-        path = f"request.context.{key}"
         if not isinstance(key, str) or not key or len(key) > 256:
             raise _invalid(
-                path, "A context key must be a non-empty string of at most 256 characters."
+                f"request.context.{key}",
+                "A context key must be a non-empty string of at most 256 characters.",
             )
         lowered = key.lower()
         if lowered in context:
             raise _invalid(
-                path, f'Context key "{key}" appears twice (key names are case-insensitive).'
+                f"request.context.{key}",
+                f'Context key "{key}" appears twice (key names are case-insensitive).',
             )
         if value is None:
             continue  # a null value is the same as an absent key
-        if isinstance(value, list):
+        if type(value) is str and len(value) <= MAX_TEXT:
+            context[lowered] = [value]  # the usual case: one string, nothing to convert
+        elif isinstance(value, list):
+            path = f"request.context.{key}"
             if len(value) > MAX_CONTEXT_VALUES:
                 raise _invalid(path, f"A context key may have at most {MAX_CONTEXT_VALUES} values.")
             context[lowered] = [
                 _context_value(item, f"{path}[{i}]") for i, item in enumerate(value)
             ]
         else:
-            context[lowered] = [_context_value(value, path)]
+            context[lowered] = [_context_value(value, f"request.context.{key}")]
     return context
 
 
@@ -228,16 +243,19 @@ def read_simulation(document: object) -> Simulation:
         raise _invalid(
             "", f"A simulation document must be a JSON object, not {describe_type(document)}."
         )
-    for key in document:
-        if not isinstance(key, str) or (
-            key not in DOCUMENT_KEYS and key not in ANNOTATION_KEYS and not key.startswith("_")
-        ):
-            raise _invalid(
-                str(key),
-                f'Unknown field "{key}"; a simulation document may contain '
-                + ", ".join(DOCUMENT_KEYS)
-                + ".",
-            )
+    # One set comparison for the usual document; the key-by-key walk only to say what is wrong
+    # or to let `_`-prefixed annotations through.
+    if not document.keys() <= _KNOWN_DOCUMENT_KEYS:
+        for key in document:
+            if not isinstance(key, str) or (
+                key not in DOCUMENT_KEYS and key not in ANNOTATION_KEYS and not key.startswith("_")
+            ):
+                raise _invalid(
+                    str(key),
+                    f'Unknown field "{key}"; a simulation document may contain '
+                    + ", ".join(DOCUMENT_KEYS)
+                    + ".",
+                )
     request = document.get("request")
     if not isinstance(request, dict):
         raise _invalid(
@@ -246,12 +264,13 @@ def read_simulation(document: object) -> Simulation:
             '{"principal": "arn:aws:iam::111122223333:user/alice", "action": "s3:GetObject", '
             '"resource": "arn:aws:s3:::example-bucket/report.csv"}.',
         )
-    for key in request:
-        if key not in REQUEST_KEYS:
-            raise _invalid(
-                join_path("request", str(key)),
-                f'Unknown field "{key}" in request; use ' + ", ".join(REQUEST_KEYS) + ".",
-            )
+    if not request.keys() <= _KNOWN_REQUEST_KEYS:
+        for key in request:
+            if key not in REQUEST_KEYS:
+                raise _invalid(
+                    join_path("request", str(key)),
+                    f'Unknown field "{key}" in request; use ' + ", ".join(REQUEST_KEYS) + ".",
+                )
     principal = _request_string(request, "principal", '"arn:aws:iam::111122223333:user/alice"')
     action = _request_string(request, "action", '"s3:GetObject"')
     if not _REQUEST_ACTION.fullmatch(action):
@@ -261,7 +280,7 @@ def read_simulation(document: object) -> Simulation:
             '"s3:GetObject", without wildcards.',
         )
     resource = _request_string(
-        request, "resource", '"arn:aws:s3:::example-bucket/report.csv" or "*"'
+        request, "resource", '"arn:aws:s3:::example-bucket/report.csv" or "*"', MAX_RESOURCE
     )
     resource_arn = parse_arn(resource)
     if resource != "*" and resource_arn is None:
@@ -291,16 +310,18 @@ def read_simulation(document: object) -> Simulation:
         # takes the resource to be in the caller's account, unless resource_account says so.
         resource_account = caller.account
 
+    action_lower = action.lower()
     trust_mode = (
-        action.lower() in TRUST_ACTIONS
+        action_lower in TRUST_ACTIONS
         and resource_arn is not None
         and resource_arn.service == "iam"
         and resource_arn.resource.startswith("role/")
     )
-    simulation = Simulation(
+    policies = policy_set_for(document, trust_mode)
+    return Simulation(
         principal=principal,
         action=action,
-        action_lower=action.lower(),
+        action_lower=action_lower,
         resource=resource,
         context=context,
         caller=caller,
@@ -313,18 +334,15 @@ def read_simulation(document: object) -> Simulation:
             and resource_arn.service == "kms"
             and resource_arn.resource.startswith("key/")
         ),
+        identity_policies=policies.identity_policies,
+        resource_policy=policies.resource_policy,
+        permission_boundary=policies.permission_boundary,
+        session_policies=policies.session_policies,
+        session_policy_supplied=policies.session_policy_supplied,
+        scps=policies.scps,
+        rcps=policies.rcps,
+        endpoint_policy=policies.endpoint_policy,
     )
-
-    policies = policy_set_for(document, trust_mode)
-    simulation.identity_policies = policies.identity_policies
-    simulation.resource_policy = policies.resource_policy
-    simulation.permission_boundary = policies.permission_boundary
-    simulation.session_policies = policies.session_policies
-    simulation.session_policy_supplied = policies.session_policy_supplied
-    simulation.scps = policies.scps
-    simulation.rcps = policies.rcps
-    simulation.endpoint_policy = policies.endpoint_policy
-    return simulation
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,27 +429,30 @@ def _cached_policy_set(snapshot: bytes, trust_mode: bool) -> PolicySet | EngineI
     """Compile the policies part of a document from its snapshot, once per distinct snapshot.
 
     The world asks about many requests under the same few policy sets. The snapshot is the
-    policies part serialised with `marshal`, which is several times faster than JSON for a
-    cache key; it is made here from in-memory data and read back only here, never from
-    outside. Equal snapshots decode to equal documents, so a hit is always right; documents
-    that are equal but share objects differently may miss, which costs only a compilation.
+    tuple of the document's policy fields (None where absent) serialised with `marshal`, which
+    is several times faster than JSON for a cache key; it is made here from in-memory data and
+    read back only here, never from outside. Equal snapshots decode to equal documents (marshal
+    keeps `1`, `1.0` and `true` apart, which `==` would not), so a hit is always right;
+    documents that are equal but share objects differently may miss, which costs only a
+    compilation.
     """
     try:
-        return compile_policy_set(marshal.loads(snapshot), trust_mode)
+        fields = dict(zip(POLICY_FIELDS, marshal.loads(snapshot), strict=True))
+        return compile_policy_set(fields, trust_mode)
     except EngineInputError as problem:
         return problem
 
 
 def policy_set_for(document: dict[str, object], trust_mode: bool) -> PolicySet:
     """Return the compiled policies of a document, from the cache when possible."""
-    part = {key: document[key] for key in POLICY_FIELDS if document.get(key) is not None}
     try:
-        snapshot = marshal.dumps(part)
+        snapshot = marshal.dumps(tuple(map(document.get, POLICY_FIELDS)))
     except ValueError:
         # Not plain data (a subclass, an object, too deep): compile directly, which also
         # reports where a problem is.
         return compile_policy_set(document, trust_mode)
     result = _cached_policy_set(snapshot, trust_mode)
-    if isinstance(result, EngineInputError):
+    if type(result) is not PolicySet:
+        assert isinstance(result, EngineInputError)
         raise EngineInputError(result.path, result.message, result.code)
     return result
