@@ -9,7 +9,6 @@ session policy, with the same-account rules of IAM-FACTS 1.2 and the cross-accou
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from iamlab.engine.conditions import ClauseResult, evaluate_clause
@@ -156,21 +155,6 @@ class StatementResult:
 _NO_CONDITIONS: tuple[ClauseResult, ...] = ()  # shared (immutable): most statements have none
 
 
-def _resource_hit(statement: Statement, resource: str, context: dict[str, list[str]]) -> str | None:
-    """Return the Resource/NotResource value that matches the resource, or None."""
-    for candidate in statement.resources:
-        pattern = candidate.pattern
-        if pattern is None:
-            assert candidate.template is not None
-            segments = resolve(candidate.template, context)
-            if segments is None:
-                continue  # an unresolved variable matches no resource (IAM-FACTS 2.3)
-            pattern = compile_segments(segments)
-        if pattern.match(resource):
-            return candidate.text
-    return None
-
-
 def evaluate_statement(
     statement: Statement,
     placed: PlacedPolicy,
@@ -189,7 +173,18 @@ def evaluate_statement(
 
     resource_matched = resource_by = None
     if statement.resource_element is not None:
-        resource_by = _resource_hit(statement, simulation.resource, context)
+        resource = simulation.resource
+        for candidate in statement.resources:
+            pattern = candidate.pattern
+            if pattern is None:
+                assert candidate.template is not None
+                segments = resolve(candidate.template, context)
+                if segments is None:
+                    continue  # an unresolved variable matches no resource (IAM-FACTS 2.3)
+                pattern = compile_segments(segments)
+            if pattern.match(resource):
+                resource_by = candidate.text
+                break
         resource_matched = (resource_by is not None) == statement.positive_resource
 
     principal_matched = principal_by = named_as = None
@@ -207,17 +202,16 @@ def evaluate_statement(
             principal_by = not_principal_excludes(statement.principals, simulation.caller)
             principal_matched = principal_by is None
 
-    conditions = (
-        [evaluate_clause(clause, context) for clause in statement.conditions]
-        if statement.conditions
-        else _NO_CONDITIONS
-    )
     matched = action_matched and resource_matched is not False and principal_matched is not False
-    if matched:
-        for result in conditions:
-            if not result.matched:
+    conditions: Sequence[ClauseResult] = _NO_CONDITIONS
+    if statement.conditions:
+        # Every clause is evaluated, even after one fails: the explanation shows them all.
+        conditions = []
+        for clause in statement.conditions:
+            clause_result = evaluate_clause(clause, context)
+            conditions.append(clause_result)
+            if not clause_result.matched:
                 matched = False
-                break
     return StatementResult(
         statement,
         placed,
@@ -233,61 +227,88 @@ def evaluate_statement(
     )
 
 
-@dataclass(slots=True)
 class PolicyResult:
-    """The statements of one policy, evaluated, with its matching Allow and Deny statements."""
+    """The statements of one policy, evaluated."""
 
-    placed: PlacedPolicy
-    applies: bool
-    statements: list[StatementResult]
-    allow_statements: list[StatementResult]
-    deny_statements: list[StatementResult]
+    __slots__ = ("applies", "placed", "statements")
+
+    def __init__(
+        self, placed: PlacedPolicy, applies: bool, statements: list[StatementResult]
+    ) -> None:
+        self.placed = placed
+        self.applies = applies
+        self.statements = statements
 
 
-@dataclass(slots=True)
 class Evaluation:
-    """Everything the decision needs and the explanation shows."""
+    """Everything the decision needs and the explanation shows.
 
-    simulation: Simulation
-    context: dict[str, list[str]]
-    decision: str = IMPLICITLY_DENIED
-    denied_by: PolicyType | None = None
-    deny_statements: list[StatementResult] = field(default_factory=list)
-    deciding: list[StatementResult] = field(default_factory=list)
-    policies: list[PolicyResult] = field(default_factory=list)
-    # What each step found on its own (Allow, Deny, NoMatch, NotApplicable), and which steps
-    # the decision actually depended on; the explanation shows the others as Skipped.
-    step_results: dict[str, str] = field(default_factory=dict)
-    consulted: set[str] = field(default_factory=set)
-    same_account: bool = False
-    permission_required: bool = True  # False for actions such as sts:GetCallerIdentity
+    A plain slotted class: one is made per request, and a dataclass with default factories
+    costs several times more to build.
+    """
+
+    __slots__ = (
+        "consulted",
+        "context",
+        "deciding",
+        "decision",
+        "denied_by",
+        "deny_statements",
+        "permission_required",
+        "policies",
+        "same_account",
+        "simulation",
+        "step_results",
+    )
+
+    def __init__(
+        self, simulation: Simulation, context: dict[str, list[str]], same_account: bool
+    ) -> None:
+        self.simulation = simulation
+        self.context = context
+        self.same_account = same_account
+        self.decision = IMPLICITLY_DENIED
+        self.denied_by: PolicyType | None = None
+        self.deny_statements: list[StatementResult] = []
+        self.deciding: list[StatementResult] = []
+        self.policies: list[PolicyResult] = []
+        # What each step found on its own (Allow, Deny, NoMatch, NotApplicable), and which
+        # steps the decision actually depended on; the explanation shows the others as Skipped.
+        self.step_results: dict[str, str] = {}
+        self.consulted: set[str] = set()
+        self.permission_required = True  # False for actions such as sts:GetCallerIdentity
 
 
-def _evaluate_policies(
+def _evaluate_group(
     placed_policies: Iterable[PlacedPolicy],
     applies: bool,
     evaluation: Evaluation,
     has_boundary: bool,
-) -> list[PolicyResult]:
-    results = []
+    step: str,
+    policy_type: PolicyType,
+) -> list[StatementResult]:
+    """Evaluate the policies of one step; return their matching Allow statements.
+
+    Their matching Deny statements are recorded at once for step 1 (explicit deny): the groups
+    are evaluated in AWS's order, so the first type recorded is the one AccessDenied names.
+    """
     simulation, context = evaluation.simulation, evaluation.context
+    allows: list[StatementResult] = []
     for placed in placed_policies:
-        statements, allows, denies = [], [], []
+        statements: list[StatementResult] = []
+        denies: list[StatementResult] = []
         for statement in placed.policy.statements:
             result = evaluate_statement(statement, placed, simulation, context, has_boundary)
             statements.append(result)
             if result.matched:
                 (allows if statement.effect == "Allow" else denies).append(result)
-        policy_result = PolicyResult(placed, applies, statements, allows, denies)
-        evaluation.policies.append(policy_result)
-        results.append(policy_result)
-    return results
-
-
-def _allows(results: list[PolicyResult]) -> list[StatementResult]:
-    if len(results) == 1:
-        return results[0].allow_statements
-    return [s for r in results for s in r.allow_statements]
+        evaluation.policies.append(PolicyResult(placed, applies, statements))
+        if denies and applies:
+            evaluation.step_results[step] = "Deny"
+            evaluation.deny_statements.extend(denies)
+            if evaluation.denied_by is None:
+                evaluation.denied_by = policy_type
+    return allows
 
 
 # Grants from a resource-based policy, strongest first. Naming the caller itself (its session,
@@ -303,10 +324,6 @@ def _best_grant(allows: list[StatementResult]) -> StatementResult | None:
     return max(allows, key=lambda s: _GRANT_RANK.get(s.named_as or "", 2))
 
 
-def _policies(placed: PlacedPolicy | None) -> tuple[PlacedPolicy, ...]:
-    return (placed,) if placed is not None else ()
-
-
 def _first_each(groups: Iterable[list[StatementResult]]) -> list[StatementResult]:
     """Take the first statement of each group (one deciding statement per level or policy)."""
     return [group[0] for group in groups if group]
@@ -314,15 +331,15 @@ def _first_each(groups: Iterable[list[StatementResult]]) -> list[StatementResult
 
 def evaluate(simulation: Simulation) -> Evaluation:
     """Decide the request and record every step for the explanation."""
-    evaluation = Evaluation(simulation=simulation, context=effective_context(simulation))
     caller = simulation.caller
     kind = caller.kind
     account_principal = caller.is_iam_principal
-    evaluation.same_account = same_account = (
+    same_account = (
         account_principal
         and simulation.resource_account is not None
         and caller.account == simulation.resource_account
     )
+    evaluation = Evaluation(simulation, effective_context(simulation), same_account)
     boundary_applies = kind in {"user", "role", "assumed_role", "federated_user"}
     has_boundary = boundary_applies and simulation.permission_boundary is not None
     identity_applies = account_principal and kind != "root"
@@ -335,43 +352,44 @@ def evaluate(simulation: Simulation) -> Evaluation:
     resource_step = "trust_policy" if trust_mode else "resource_policy"
     resource_type = _TRUST if trust_mode else _RESOURCE
 
-    def run(placed: Iterable[PlacedPolicy], applies: bool) -> list[PolicyResult]:
-        return _evaluate_policies(placed, applies, evaluation, has_boundary) if placed else []
+    def run(
+        placed: Iterable[PlacedPolicy], applies: bool, step: str, policy_type: PolicyType
+    ) -> list[StatementResult]:
+        return _evaluate_group(placed, applies, evaluation, has_boundary, step, policy_type)
 
-    # Evaluated in AWS's order, which is also the order of `policies` in the explanation.
-    rcps = run([placed for level in simulation.rcps for placed in level], True)
-    scp_levels = [run(level, scp_applies) for level in simulation.scps]
-    endpoint = run(_policies(simulation.endpoint_policy), True)
-    resource = run(_policies(simulation.resource_policy), True)
-    identity = run(simulation.identity_policies, identity_applies)
-    boundary = run(_policies(simulation.permission_boundary), boundary_applies)
-    session = run(simulation.session_policies, session_applies)
-
-    # Step 1: a matching Deny in any policy that applies. AccessDenied names the first type in
-    # AWS's evaluation order.
+    # Evaluated in AWS's order, which is also the order of `policies` in the explanation and the
+    # order in which step 1 looks for a matching Deny in every policy that applies.
+    no_allows: list[StatementResult] = []
+    if simulation.rcps:
+        run([placed for level in simulation.rcps for placed in level], True, "rcp", _RCP)
+    scp_allows = [run(level, scp_applies, "scp", _SCP) for level in simulation.scps]
+    endpoint_allows = (
+        run((simulation.endpoint_policy,), True, "endpoint_policy", _ENDPOINT)
+        if simulation.endpoint_policy is not None
+        else no_allows
+    )
+    resource_allows = (
+        run((simulation.resource_policy,), True, resource_step, resource_type)
+        if simulation.resource_policy is not None
+        else no_allows
+    )
+    identity_allows = run(
+        simulation.identity_policies, identity_applies, "identity_policy", _IDENTITY
+    )
+    boundary_allows = (
+        run((simulation.permission_boundary,), boundary_applies, "permission_boundary", _BOUNDARY)
+        if simulation.permission_boundary is not None
+        else no_allows
+    )
+    session_allows = run(simulation.session_policies, session_applies, "session_policy", _SESSION)
+    # Allow statements count only in the policies that apply to this caller.
+    if not identity_applies:
+        identity_allows = no_allows
+    if not has_boundary:
+        boundary_allows = no_allows
+    if not session_applies:
+        session_allows = no_allows
     results = evaluation.step_results
-    for step, policy_type, policy_results in (
-        ("rcp", _RCP, rcps),
-        ("scp", _SCP, [r for level in scp_levels for r in level]),
-        ("endpoint_policy", _ENDPOINT, endpoint),
-        (resource_step, resource_type, resource),
-        ("identity_policy", _IDENTITY, identity),
-        ("permission_boundary", _BOUNDARY, boundary),
-        ("session_policy", _SESSION, session),
-    ):
-        for policy_result in policy_results:
-            if policy_result.deny_statements and policy_result.applies:
-                results[step] = "Deny"
-                evaluation.deny_statements.extend(policy_result.deny_statements)
-                if evaluation.denied_by is None:
-                    evaluation.denied_by = policy_type
-
-    identity_allows = _allows(identity) if identity_applies else []
-    boundary_allows = _allows(boundary) if has_boundary else []
-    session_allows = _allows(session) if session_applies else []
-    resource_allows = _allows(resource)
-    endpoint_allows = _allows(endpoint)
-    scp_allows = [_allows(level) for level in scp_levels]
     boundary_ok = not has_boundary or bool(boundary_allows)
     if not session_applies:
         session_ok = True
@@ -411,8 +429,8 @@ def evaluate(simulation: Simulation) -> Evaluation:
             ("Allow" if session_ok else "NoMatch") if session_applies else "NotApplicable"
         ),
     }
-    for step, result in found.items():
-        results.setdefault(step, result)
+    # What step 1 found (Deny) wins over what the step found on its own.
+    evaluation.step_results = results = {**found, **results}
     results["deny_evaluation"] = "Deny" if evaluation.deny_statements else "NoMatch"
 
     consulted = evaluation.consulted

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from iamlab.engine.arns import is_account_id, parse_arn
@@ -32,7 +32,13 @@ NAMED_FEDERATED = "federated"
 NAMED_CANONICAL_USER = "canonical_user"
 
 
-@dataclass(frozen=True, slots=True)
+_IAM_PRINCIPAL_KINDS = frozenset({"user", "role", "assumed_role", "federated_user", "root"})
+_SESSION_KINDS = frozenset({"assumed_role", "federated_user"})
+
+
+# Compared by identity (eq=False): callers come from the `_classify` cache, and the engine keys
+# its per-caller caches on the object itself, which hashes at C speed.
+@dataclass(frozen=True, slots=True, eq=False)
 class Caller:
     """The principal making a request, classified from the ARN or name in the request."""
 
@@ -45,21 +51,19 @@ class Caller:
     role_arn_known: bool = False  # False when the path had to be guessed from the session ARN
     role_name: str | None = None
     entity_name: str | None = None  # user name, session name or federated user name
+    # Derived once here, as every request asks them several times.
+    is_iam_principal: bool = field(init=False)  # belongs to an AWS account and its policies
+    is_session: bool = field(init=False)  # uses temporary credentials from STS
+    is_service_linked_role: bool = field(init=False)  # SCPs don't apply to these roles
 
-    @property
-    def is_iam_principal(self) -> bool:
-        """Say whether the caller belongs to an AWS account (and so to its policies)."""
-        return self.kind in {"user", "role", "assumed_role", "federated_user", "root"}
-
-    @property
-    def is_session(self) -> bool:
-        """Say whether the caller uses temporary credentials from STS."""
-        return self.kind in {"assumed_role", "federated_user"}
-
-    @property
-    def is_service_linked_role(self) -> bool:
-        """Say whether the caller acts as a service-linked role (SCPs don't apply to them)."""
-        return self.role_arn is not None and ":role/aws-service-role/" in self.role_arn
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "is_iam_principal", self.kind in _IAM_PRINCIPAL_KINDS)
+        object.__setattr__(self, "is_session", self.kind in _SESSION_KINDS)
+        object.__setattr__(
+            self,
+            "is_service_linked_role",
+            self.role_arn is not None and ":role/aws-service-role/" in self.role_arn,
+        )
 
 
 def classify_caller(principal: str, action: str, principal_arn_hint: str | None) -> Caller:
