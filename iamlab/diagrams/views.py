@@ -215,19 +215,33 @@ def _filename(scenario: Scenario, name: str, extension: str) -> str:
     return f"{scenario.slug}-{name}.{extension}"
 
 
+def _plain_text(message: str, status: int) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def _diagram_to_download(
+    request: HttpRequest, scenario: Scenario, name: str
+) -> Diagram | HttpResponse:
+    """Return the diagram to download, or the plain-text response that says why there is none."""
+    try:
+        diagram, _extra, problem = build_diagram(request, scenario, name)
+    except WorldUnavailable as error:
+        return _plain_text(str(error), 409)
+    if diagram is None:
+        return _plain_text(problem or "There is no diagram to download.", 400)
+    return diagram
+
+
 @require_GET
 def diagram_svg(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     """Download the diagram as a standalone SVG file."""
     scenario = get_object_or_404(Scenario, slug=slug)
-    try:
-        diagram, _extra, problem = build_diagram(request, scenario, name)
-    except WorldUnavailable as error:
-        return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
-    if diagram is None:
-        return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
+    diagram = _diagram_to_download(request, scenario, name)
+    if isinstance(diagram, HttpResponse):
+        return diagram
     rendering = render_svg(to_dot(diagram))
     if rendering.svg is None:
-        return HttpResponse(rendering.notice, status=503, content_type="text/plain; charset=utf-8")
+        return _plain_text(rendering.notice, 503)
     svg = inline_svg(rendering.svg, "diagram", diagram.title, diagram.summary)
     document = '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n"
     response = HttpResponse(document, content_type="image/svg+xml; charset=utf-8")
@@ -241,12 +255,9 @@ def diagram_svg(request: HttpRequest, slug: str, name: str) -> HttpResponse:
 def diagram_dot(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     """Download the diagram's Graphviz DOT source."""
     scenario = get_object_or_404(Scenario, slug=slug)
-    try:
-        diagram, _extra, problem = build_diagram(request, scenario, name)
-    except WorldUnavailable as error:
-        return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
-    if diagram is None:
-        return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
+    diagram = _diagram_to_download(request, scenario, name)
+    if isinstance(diagram, HttpResponse):
+        return diagram
     response = HttpResponse(to_dot(diagram), content_type="text/vnd.graphviz; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(scenario, name, "dot")}"'
     return response
