@@ -172,6 +172,8 @@ class OperatorSpec:
     prepare: Callable[[list[Segment]], object]  # policy value -> comparand (ValueError if bad)
     convert: Callable[[str], object]  # request value -> comparand (None: cannot match)
     test: Callable[[object, object], bool]
+    # `test` is plain equality of strings: a membership test (`in`, at C speed) does the same.
+    equality: bool = False
 
 
 def _string(negated: bool, fold: bool) -> OperatorSpec:
@@ -183,8 +185,9 @@ def _string(negated: bool, fold: bool) -> OperatorSpec:
             lambda s: _text(s).casefold(),
             str.casefold,
             lambda p, r: p == r,
+            equality=True,
         )
-    return OperatorSpec("String", negated, True, _text, str, lambda p, r: p == r)
+    return OperatorSpec("String", negated, True, _text, str, lambda p, r: p == r, equality=True)
 
 
 def _like(negated: bool) -> OperatorSpec:
@@ -277,7 +280,9 @@ OPERATORS: dict[str, OperatorSpec] = {
     "DateGreaterThanEquals": _ordered("Date", _parse_date, _ge),
     # IAM-FACTS 8.2: the operators page allows policy variables with Bool, the variables page
     # does not. The engine follows the operators page (the newer, more specific text).
-    "Bool": OperatorSpec("Bool", False, True, _bool_prepare, lambda t: t.strip().lower(), _eq),
+    "Bool": OperatorSpec(
+        "Bool", False, True, _bool_prepare, lambda t: t.strip().lower(), _eq, equality=True
+    ),
     "BinaryEquals": OperatorSpec(
         "Binary", False, False, lambda s: _parse_base64(_text(s)), _binary_convert, _eq
     ),
@@ -525,6 +530,22 @@ def evaluate_clause(clause: ConditionClause, context: Context) -> ClauseResult:
     assert values is not None
     comparands = clause.comparands if clause.static else _resolved_comparands(clause, context)
     convert, test = spec.convert, spec.test
+    if clause.qualifier is None:
+        # Without a set qualifier a multivalued key matches when any of its values does; a
+        # negated operator matches when none does (documented choice, docs/engine.md). The
+        # first request value that matches settles it.
+        hit = False
+        for value in values:
+            converted = convert(value)
+            if converted is None:
+                continue
+            if spec.equality:
+                hit = converted in comparands
+            else:
+                hit = any(test(comparand, converted) for comparand in comparands)
+            if hit:
+                break
+        return ClauseResult(clause, hit != spec.negated, request_values)
     # For each request value: does any policy value match it? (OR across policy values)
     hits = []
     for value in values:
@@ -539,11 +560,7 @@ def evaluate_clause(clause: ConditionClause, context: Context) -> ClauseResult:
     if clause.qualifier == "ForAllValues":
         # Every request value must satisfy the operator; for a negated one, match no policy value.
         matched = not any(hits) if spec.negated else all(hits)
-    elif clause.qualifier == "ForAnyValue":
+    else:
         # Some request value must satisfy the operator; for a negated one, miss every policy value.
         matched = not all(hits) if spec.negated else any(hits)
-    else:
-        # Without a set qualifier a multivalued key matches when any of its values does; a
-        # negated operator matches when none does (documented choice, docs/engine.md).
-        matched = not any(hits) if spec.negated else any(hits)
     return ClauseResult(clause, matched, request_values)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import NamedTuple
+
 from iamlab.engine.evaluation import ALLOWED, EXPLICITLY_DENIED, Evaluation, StatementResult
 from iamlab.engine.policy_types import AWS_WORDING, PolicyType
 
@@ -60,30 +63,44 @@ def _statement_record(result: StatementResult) -> dict[str, object]:
     }
 
 
-def _presence(evaluation: Evaluation) -> dict[str, bool]:
+class StepFacts(NamedTuple):
+    """Everything the step records depend on besides what each step found."""
+
+    action: str
+    permission_required: bool
+    caller_kind: str
+    service_linked_role: bool
+    trust_mode: bool
+    has_rcps: bool
+    has_scps: bool
+    has_endpoint_policy: bool
+    has_resource_policy: bool
+    has_identity_policies: bool
+    has_permission_boundary: bool
+    session_policy_supplied: bool
+
+
+def _presence(facts: StepFacts) -> dict[str, bool]:
     """Say, per step, whether any policy of its type was supplied."""
-    simulation = evaluation.simulation
     return {
         "deny_evaluation": True,
-        "rcp": bool(simulation.rcps),
-        "scp": bool(simulation.scps),
-        "endpoint_policy": simulation.endpoint_policy is not None,
-        "resource_policy": simulation.resource_policy is not None,
-        "trust_policy": simulation.resource_policy is not None,
-        "root_user": simulation.caller.kind == "root",
-        "identity_policy": bool(simulation.identity_policies),
-        "permission_boundary": simulation.permission_boundary is not None,
-        "session_policy": simulation.session_policy_supplied,
+        "rcp": facts.has_rcps,
+        "scp": facts.has_scps,
+        "endpoint_policy": facts.has_endpoint_policy,
+        "resource_policy": facts.has_resource_policy,
+        "trust_policy": facts.has_resource_policy,
+        "root_user": facts.caller_kind == "root",
+        "identity_policy": facts.has_identity_policies,
+        "permission_boundary": facts.has_permission_boundary,
+        "session_policy": facts.session_policy_supplied,
     }
 
 
-def _note(evaluation: Evaluation, step: str, result: str) -> str:
+def _note(facts: StepFacts, step: str, result: str) -> str:
     """Say in one sentence what the step found, for a student."""
-    simulation = evaluation.simulation
-    caller = simulation.caller
-    action = simulation.action
+    action = facts.action
     if result == "Skipped":
-        if not evaluation.permission_required:
+        if not facts.permission_required:
             return f"Not checked: AWS performs {action} without checking any permission."
         return "Not needed: the decision was already made by an earlier step."
     if step == "deny_evaluation":
@@ -104,9 +121,9 @@ def _note(evaluation: Evaluation, step: str, result: str) -> str:
         )
     if step == "scp":
         if result == "NotApplicable":
-            if simulation.scps and caller.is_service_linked_role:
+            if facts.has_scps and facts.service_linked_role:
                 return "Service control policies do not restrict service-linked roles."
-            if simulation.scps:
+            if facts.has_scps:
                 return (
                     "Service control policies restrict only principals in the organization's "
                     "accounts."
@@ -135,12 +152,12 @@ def _note(evaluation: Evaluation, step: str, result: str) -> str:
         if result == "Deny":
             return f"The {kind} denies this request."
         if result == "NoMatch":
-            if step == "trust_policy" and simulation.resource_policy is None:
+            if step == "trust_policy" and not facts.has_resource_policy:
                 return (
                     "No role trust policy was supplied; a role can be assumed only if its "
                     "trust policy allows it."
                 )
-            if simulation.resource_policy is None:
+            if not facts.has_resource_policy:
                 return (
                     "No key policy was supplied; a KMS key is usable only if its key policy "
                     "allows it."
@@ -155,7 +172,7 @@ def _note(evaluation: Evaluation, step: str, result: str) -> str:
         )
     if step == "identity_policy":
         if result == "NotApplicable":
-            if caller.kind == "root":
+            if facts.caller_kind == "root":
                 return "The root user has no identity-based policies."
             return "This caller has no identity-based policies (it is not an IAM user or role)."
         if result == "Deny":
@@ -179,7 +196,7 @@ def _note(evaluation: Evaluation, step: str, result: str) -> str:
             return "The caller is not using a session, so no session policy applies."
         if result == "Deny":
             return "A session policy denies this request."
-        if not simulation.session_policy_supplied:
+        if not facts.session_policy_supplied:
             if result == "NoMatch":
                 return "A federated user session without a session policy has no permissions."
             return (
@@ -191,34 +208,70 @@ def _note(evaluation: Evaluation, step: str, result: str) -> str:
     return ""
 
 
-def build_explanation(evaluation: Evaluation) -> dict[str, object]:
-    """Return the explanation in the shape docs/contracts.md fixes."""
-    simulation = evaluation.simulation
-    resource_step = "trust_policy" if simulation.trust_mode else "resource_policy"
-    steps = []
-    presence = _presence(evaluation)
-    for step, wording in STEP_ORDER:
+# The step names, to look up each step's raw result in this order (a request's results hold
+# one of resource_policy and trust_policy, so the other is None).
+_STEP_NAMES = tuple(step for step, _ in STEP_ORDER)
+_SHOWN_AS_FOUND = frozenset({"NotApplicable", "Deny"})
+
+
+@lru_cache(maxsize=1024)
+def _step_records(
+    facts: StepFacts, found: tuple[str | None, ...], consulted: frozenset[str]
+) -> tuple[dict[str, object], ...]:
+    """Build the step records for one combination of facts and step results.
+
+    The records depend on nothing else, and the same combinations recur request after request,
+    so they are built once; build_explanation hands out copies, never these dictionaries.
+    """
+    resource_step = "trust_policy" if facts.trust_mode else "resource_policy"
+    presence = _presence(facts)
+    records = []
+    for (step, wording), result in zip(STEP_ORDER, found, strict=True):
         if step in {"resource_policy", "trust_policy"} and step != resource_step:
             continue
-        result = evaluation.step_results[step]
-        unused = step not in evaluation.consulted and result not in {"NotApplicable", "Deny"}
-        if unused or not evaluation.permission_required:
+        assert result is not None
+        unused = step not in consulted and result not in _SHOWN_AS_FOUND
+        if unused or not facts.permission_required:
             result = "Skipped"
-        steps.append(
+        records.append(
             {
                 "step": step,
                 "policy_type": wording,
                 "present": presence[step],
                 "result": result,
-                "note": _note(evaluation, step, result),
+                "note": _note(facts, step, result),
             }
         )
+    return tuple(records)
+
+
+def build_explanation(evaluation: Evaluation) -> dict[str, object]:
+    """Return the explanation in the shape docs/contracts.md fixes."""
+    simulation = evaluation.simulation
+    caller = simulation.caller
+    facts = StepFacts(
+        simulation.action,
+        evaluation.permission_required,
+        caller.kind,
+        caller.is_service_linked_role,
+        simulation.trust_mode,
+        bool(simulation.rcps),
+        bool(simulation.scps),
+        simulation.endpoint_policy is not None,
+        simulation.resource_policy is not None,
+        bool(simulation.identity_policies),
+        simulation.permission_boundary is not None,
+        simulation.session_policy_supplied,
+    )
+    found = tuple(map(evaluation.step_results.get, _STEP_NAMES))
+    records = _step_records(facts, found, frozenset(evaluation.consulted))
+    steps = [record.copy() for record in records]
     policies = []
     for policy_result in evaluation.policies:
         placed = policy_result.placed
         record: dict[str, object] = {
             "path": placed.path,
-            "policy_type": AWS_WORDING[placed.policy.policy_type],
+            "policy_type": placed.wording,
             "applies": policy_result.applies,
             "statements": [_statement_record(s) for s in policy_result.statements],
         }
@@ -251,7 +304,7 @@ def build_explanation(evaluation: Evaluation) -> dict[str, object]:
         "deciding_statements": [
             {
                 "path": s.path,
-                "policy_type": AWS_WORDING[s.policy_type],
+                "policy_type": s.placed.wording,
                 "sid": s.statement.sid,
                 "effect": s.effect,
             }

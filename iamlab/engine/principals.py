@@ -155,7 +155,9 @@ def _classify(
     )
 
 
-@dataclass(frozen=True, slots=True)
+# Compared by identity (eq=False), like Caller: a compiled statement's entries key the caches of
+# match_principal and not_principal_excludes, and identity hashing is what keeps them cheap.
+@dataclass(frozen=True, slots=True, eq=False)
 class PrincipalEntry:
     """One value of a Principal element, classified."""
 
@@ -296,8 +298,12 @@ _IDENTITY_TO_NAMED = {
 }
 
 
+@lru_cache(maxsize=4096)
 def match_principal(entries: tuple[PrincipalEntry, ...], caller: Caller) -> tuple[str, str] | None:
-    """Return (how the caller was named, the matching value) for a Principal element, or None."""
+    """Return (how the caller was named, the matching value) for a Principal element, or None.
+
+    Cached: the same compiled statements meet the same few callers request after request.
+    """
     chain = identity_chain(caller)
     # Prefer the most specific identity: the session or user over the role over the account.
     for identity in reversed(chain):
@@ -312,11 +318,12 @@ def match_principal(entries: tuple[PrincipalEntry, ...], caller: Caller) -> tupl
     return None
 
 
+@lru_cache(maxsize=4096)
 def not_principal_excludes(entries: tuple[PrincipalEntry, ...], caller: Caller) -> str | None:
     """Return the values that exempt the caller from a NotPrincipal statement, or None.
 
     AWS may check the account, then the role, then the session (IAM-FACTS 6), so the caller
-    is exempt only when every identity in its chain is listed.
+    is exempt only when every identity in its chain is listed. Cached like match_principal.
     """
     named: list[str] = []
     for identity in identity_chain(caller):
