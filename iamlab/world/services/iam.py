@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from iamlab.engine import PolicyType, validate_policy
@@ -232,6 +234,176 @@ def _attached(request: Request, arns: list[str]) -> list[dict[str, str]]:
     return result
 
 
+# -- policies of users and roles ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _EntityKind:
+    """What the user and the role versions of a policy operation differ in."""
+
+    word: str  # "user" or "role", as AWS words it in error messages
+    name_param: str  # the request parameter naming the entity, also a response key
+    find: Callable[[Account, str], User | Role]
+    arn: Callable[[Account, str], str]
+    inline_limit: int
+    attached_quota: str  # the quota AWS names when too many managed policies are attached
+
+
+_USER = _EntityKind("user", "UserName", _user, _user_arn, INLINE_LIMITS["user"], "PoliciesPerUser")
+_ROLE = _EntityKind("role", "RoleName", _role, _role_arn, INLINE_LIMITS["role"], "PoliciesPerRole")
+
+
+def _authorized_entity(
+    request: Request,
+    kind: _EntityKind,
+    action: str,
+    name: str,
+    context: dict[str, Any] | None = None,
+) -> User | Role:
+    """Authorize an action on a user or role, then look it up."""
+    account = _account(request)
+    # Authorization comes first, so a caller without access cannot learn whether it exists.
+    _authorize(request, action, kind.arn(account, name), context)
+    return kind.find(account, name)
+
+
+def _list_attached_policies(request: Request, kind: _EntityKind, action: str) -> dict[str, Any]:
+    """List the managed policies attached to a user or role."""
+    checker = ParamChecker(request.params)
+    name = _name(checker, kind.name_param)
+    checker.raise_if_any()
+    assert name is not None
+    entity = _authorized_entity(request, kind, action, name)
+    return {"AttachedPolicies": _attached(request, entity.managed_policy_arns)}
+
+
+def _list_inline_policies(request: Request, kind: _EntityKind, action: str) -> dict[str, Any]:
+    """List the names of a user's or role's inline policies."""
+    checker = ParamChecker(request.params)
+    name = _name(checker, kind.name_param)
+    checker.raise_if_any()
+    assert name is not None
+    entity = _authorized_entity(request, kind, action, name)
+    return {"PolicyNames": [p.name for p in entity.inline_policies]}
+
+
+def _put_inline_policy(request: Request, kind: _EntityKind, action: str) -> dict[str, Any]:
+    """Add or replace an inline policy of a user or role."""
+    checker = ParamChecker(request.params)
+    name = _name(checker, kind.name_param)
+    policy_name = _name(checker, "PolicyName", 128)
+    text = checker.string(
+        "PolicyDocument", required=True, min_length=1, max_length=131072, pattern=POLICY_CHARS
+    )
+    checker.raise_if_any()
+    assert name is not None and policy_name is not None
+    entity = _authorized_entity(request, kind, action, name)
+    document = _parse_document(text, PolicyType.IDENTITY)
+    _put_inline(
+        entity.inline_policies,
+        policy_name,
+        document,
+        kind.inline_limit,
+        f"{kind.word} {entity.name}",
+    )
+    request.event.effect = {"inline_policy": {"entity_arn": entity.arn, "policy_name": policy_name}}
+    return {}
+
+
+def _named_inline_policy(
+    request: Request, kind: _EntityKind, action: str
+) -> tuple[User | Role, InlinePolicy]:
+    """Return the user or role a request names and the inline policy it names."""
+    checker = ParamChecker(request.params)
+    name = _name(checker, kind.name_param)
+    policy_name = _name(checker, "PolicyName", 128)
+    checker.raise_if_any()
+    assert name is not None and policy_name is not None
+    entity = _authorized_entity(request, kind, action, name)
+    # Matched regardless of case, as _put_inline replaces a policy of the same name.
+    for policy in entity.inline_policies:
+        if policy.name.lower() == policy_name.lower():
+            return entity, policy
+    raise AwsError(
+        "NoSuchEntity", f"The {kind.word} policy with name {policy_name} cannot be found.", 404
+    )
+
+
+def _get_inline_policy(request: Request, kind: _EntityKind, action: str) -> dict[str, Any]:
+    """Return one inline policy of a user or role."""
+    entity, policy = _named_inline_policy(request, kind, action)
+    return {
+        kind.name_param: entity.name,
+        "PolicyName": policy.name,
+        "PolicyDocument": policy.document,
+    }
+
+
+def _delete_inline_policy(request: Request, kind: _EntityKind, action: str) -> dict[str, Any]:
+    """Delete an inline policy of a user or role."""
+    entity, policy = _named_inline_policy(request, kind, action)
+    entity.inline_policies.remove(policy)
+    request.event.effect = {
+        "deleted_inline_policy": {"entity_arn": entity.arn, "policy_name": policy.name}
+    }
+    return {}
+
+
+def _attach_managed_policy(request: Request, kind: _EntityKind, action: str) -> dict[str, Any]:
+    """Attach a managed policy to a user or role."""
+    checker = ParamChecker(request.params)
+    name = _name(checker, kind.name_param)
+    arn = _policy_arn(checker)
+    checker.raise_if_any()
+    assert name is not None and arn is not None
+    entity = _authorized_entity(request, kind, action, name, {"iam:PolicyARN": arn})
+    _attach(request, entity.managed_policy_arns, arn, kind.attached_quota)
+    request.event.effect = {"attached_policy": {"entity_arn": entity.arn, "policy_arn": arn}}
+    return {}
+
+
+def _detach_managed_policy(request: Request, kind: _EntityKind, action: str) -> dict[str, Any]:
+    """Detach a managed policy from a user or role."""
+    checker = ParamChecker(request.params)
+    name = _name(checker, kind.name_param)
+    arn = _policy_arn(checker)
+    checker.raise_if_any()
+    assert name is not None and arn is not None
+    entity = _authorized_entity(request, kind, action, name, {"iam:PolicyARN": arn})
+    if arn not in entity.managed_policy_arns:
+        raise AwsError("NoSuchEntity", f"Policy {arn} was not found.", 404)
+    entity.managed_policy_arns.remove(arn)
+    request.event.effect = {"detached_policy": {"entity_arn": entity.arn, "policy_arn": arn}}
+    return {}
+
+
+def _put_inline(
+    policies: list[InlinePolicy], name: str, document: Document, limit: int, owner: str
+) -> None:
+    others = [p for p in policies if p.name.lower() != name.lower()]
+    total = sum(policy_size(p.document) for p in others) + policy_size(document)
+    if total > limit:
+        raise AwsError(
+            "LimitExceeded", f"Maximum policy size of {limit} bytes exceeded for {owner}", 409
+        )
+    for policy in policies:
+        if policy.name.lower() == name.lower():
+            policy.name, policy.document = name, document
+            return
+    policies.append(InlinePolicy(name, document))
+
+
+def _attach(request: Request, arns: list[str], arn: str, quota: str) -> None:
+    policy = _find_policy(request, arn)
+    if not policy.is_aws_managed and policy.account_id != request.caller.account_id:
+        raise AwsError("NoSuchEntity", f"Policy {arn} does not exist or is not attachable.", 404)
+    if arn in arns:
+        return
+    if len(arns) >= MAX_ATTACHED:
+        raise AwsError("LimitExceeded", f"Cannot exceed quota for {quota}: {MAX_ATTACHED}", 409)
+    arns.append(policy.arn)
+
+
 # -- users ----------------------------------------------------------------------------
 
 
@@ -271,26 +443,13 @@ def list_users(request: Request) -> dict[str, Any]:
 @operation("iam", "ListAttachedUserPolicies", ("UserName", "PathPrefix"))
 def list_attached_user_policies(request: Request) -> dict[str, Any]:
     """List the managed policies attached to a user."""
-    checker = ParamChecker(request.params)
-    name = _name(checker, "UserName")
-    checker.raise_if_any()
-    assert name is not None
-    account = _account(request)
-    _authorize(request, "iam:ListAttachedUserPolicies", _user_arn(account, name))
-    user = _user(account, name)
-    return {"AttachedPolicies": _attached(request, user.managed_policy_arns)}
+    return _list_attached_policies(request, _USER, "iam:ListAttachedUserPolicies")
 
 
 @operation("iam", "ListUserPolicies", ("UserName",))
 def list_user_policies(request: Request) -> dict[str, Any]:
     """List the names of a user's inline policies."""
-    checker = ParamChecker(request.params)
-    name = _name(checker, "UserName")
-    checker.raise_if_any()
-    assert name is not None
-    account = _account(request)
-    _authorize(request, "iam:ListUserPolicies", _user_arn(account, name))
-    return {"PolicyNames": [p.name for p in _user(account, name).inline_policies]}
+    return _list_inline_policies(request, _USER, "iam:ListUserPolicies")
 
 
 @operation("iam", "ListGroupsForUser", ("UserName",))
@@ -394,66 +553,13 @@ def create_access_key(request: Request) -> dict[str, Any]:
 @operation("iam", "PutUserPolicy", ("UserName", "PolicyName", "PolicyDocument"))
 def put_user_policy(request: Request) -> dict[str, Any]:
     """Add or replace an inline policy of a user."""
-    checker = ParamChecker(request.params)
-    name = _name(checker, "UserName")
-    policy_name = _name(checker, "PolicyName", 128)
-    text = checker.string(
-        "PolicyDocument", required=True, min_length=1, max_length=131072, pattern=POLICY_CHARS
-    )
-    checker.raise_if_any()
-    assert name is not None and policy_name is not None
-    account = _account(request)
-    _authorize(request, "iam:PutUserPolicy", _user_arn(account, name))
-    user = _user(account, name)
-    document = _parse_document(text, PolicyType.IDENTITY)
-    _put_inline(
-        user.inline_policies, policy_name, document, INLINE_LIMITS["user"], f"user {user.name}"
-    )
-    request.event.effect = {"inline_policy": {"entity_arn": user.arn, "policy_name": policy_name}}
-    return {}
+    return _put_inline_policy(request, _USER, "iam:PutUserPolicy")
 
 
 @operation("iam", "AttachUserPolicy", ("UserName", "PolicyArn"))
 def attach_user_policy(request: Request) -> dict[str, Any]:
     """Attach a managed policy to a user."""
-    checker = ParamChecker(request.params)
-    name = _name(checker, "UserName")
-    arn = _policy_arn(checker)
-    checker.raise_if_any()
-    assert name is not None and arn is not None
-    account = _account(request)
-    _authorize(request, "iam:AttachUserPolicy", _user_arn(account, name), {"iam:PolicyARN": arn})
-    user = _user(account, name)
-    _attach(request, user.managed_policy_arns, arn, "PoliciesPerUser")
-    request.event.effect = {"attached_policy": {"entity_arn": user.arn, "policy_arn": arn}}
-    return {}
-
-
-def _put_inline(
-    policies: list[InlinePolicy], name: str, document: Document, limit: int, owner: str
-) -> None:
-    others = [p for p in policies if p.name.lower() != name.lower()]
-    total = sum(policy_size(p.document) for p in others) + policy_size(document)
-    if total > limit:
-        raise AwsError(
-            "LimitExceeded", f"Maximum policy size of {limit} bytes exceeded for {owner}", 409
-        )
-    for policy in policies:
-        if policy.name.lower() == name.lower():
-            policy.name, policy.document = name, document
-            return
-    policies.append(InlinePolicy(name, document))
-
-
-def _attach(request: Request, arns: list[str], arn: str, quota: str) -> None:
-    policy = _find_policy(request, arn)
-    if not policy.is_aws_managed and policy.account_id != request.caller.account_id:
-        raise AwsError("NoSuchEntity", f"Policy {arn} does not exist or is not attachable.", 404)
-    if arn in arns:
-        return
-    if len(arns) >= MAX_ATTACHED:
-        raise AwsError("LimitExceeded", f"Cannot exceed quota for {quota}: {MAX_ATTACHED}", 409)
-    arns.append(policy.arn)
+    return _attach_managed_policy(request, _USER, "iam:AttachUserPolicy")
 
 
 # -- roles ----------------------------------------------------------------------------
@@ -486,46 +592,19 @@ def list_roles(request: Request) -> dict[str, Any]:
 @operation("iam", "ListAttachedRolePolicies", ("RoleName", "PathPrefix"))
 def list_attached_role_policies(request: Request) -> dict[str, Any]:
     """List the managed policies attached to a role."""
-    checker = ParamChecker(request.params)
-    name = _name(checker, "RoleName")
-    checker.raise_if_any()
-    assert name is not None
-    account = _account(request)
-    _authorize(request, "iam:ListAttachedRolePolicies", _role_arn(account, name))
-    return {"AttachedPolicies": _attached(request, _role(account, name).managed_policy_arns)}
+    return _list_attached_policies(request, _ROLE, "iam:ListAttachedRolePolicies")
 
 
 @operation("iam", "ListRolePolicies", ("RoleName",))
 def list_role_policies(request: Request) -> dict[str, Any]:
     """List the names of a role's inline policies."""
-    checker = ParamChecker(request.params)
-    name = _name(checker, "RoleName")
-    checker.raise_if_any()
-    assert name is not None
-    account = _account(request)
-    _authorize(request, "iam:ListRolePolicies", _role_arn(account, name))
-    return {"PolicyNames": [p.name for p in _role(account, name).inline_policies]}
+    return _list_inline_policies(request, _ROLE, "iam:ListRolePolicies")
 
 
 @operation("iam", "GetRolePolicy", ("RoleName", "PolicyName"))
 def get_role_policy(request: Request) -> dict[str, Any]:
     """Return one inline policy of a role."""
-    checker = ParamChecker(request.params)
-    name = _name(checker, "RoleName")
-    policy_name = _name(checker, "PolicyName", 128)
-    checker.raise_if_any()
-    assert name is not None and policy_name is not None
-    account = _account(request)
-    _authorize(request, "iam:GetRolePolicy", _role_arn(account, name))
-    role = _role(account, name)
-    for policy in role.inline_policies:
-        if policy.name.lower() == policy_name.lower():
-            return {
-                "RoleName": role.name,
-                "PolicyName": policy.name,
-                "PolicyDocument": policy.document,
-            }
-    raise AwsError("NoSuchEntity", f"The role policy with name {policy_name} cannot be found.", 404)
+    return _get_inline_policy(request, _ROLE, "iam:GetRolePolicy")
 
 
 @operation(
@@ -646,78 +725,25 @@ def update_assume_role_policy(request: Request) -> dict[str, Any]:
 @operation("iam", "AttachRolePolicy", ("RoleName", "PolicyArn"))
 def attach_role_policy(request: Request) -> dict[str, Any]:
     """Attach a managed policy to a role."""
-    checker = ParamChecker(request.params)
-    name = _name(checker, "RoleName")
-    arn = _policy_arn(checker)
-    checker.raise_if_any()
-    assert name is not None and arn is not None
-    account = _account(request)
-    _authorize(request, "iam:AttachRolePolicy", _role_arn(account, name), {"iam:PolicyARN": arn})
-    role = _role(account, name)
-    _attach(request, role.managed_policy_arns, arn, "PoliciesPerRole")
-    request.event.effect = {"attached_policy": {"entity_arn": role.arn, "policy_arn": arn}}
-    return {}
+    return _attach_managed_policy(request, _ROLE, "iam:AttachRolePolicy")
 
 
 @operation("iam", "DetachRolePolicy", ("RoleName", "PolicyArn"))
 def detach_role_policy(request: Request) -> dict[str, Any]:
     """Detach a managed policy from a role."""
-    checker = ParamChecker(request.params)
-    name = _name(checker, "RoleName")
-    arn = _policy_arn(checker)
-    checker.raise_if_any()
-    assert name is not None and arn is not None
-    account = _account(request)
-    _authorize(request, "iam:DetachRolePolicy", _role_arn(account, name), {"iam:PolicyARN": arn})
-    role = _role(account, name)
-    if arn not in role.managed_policy_arns:
-        raise AwsError("NoSuchEntity", f"Policy {arn} was not found.", 404)
-    role.managed_policy_arns.remove(arn)
-    request.event.effect = {"detached_policy": {"entity_arn": role.arn, "policy_arn": arn}}
-    return {}
+    return _detach_managed_policy(request, _ROLE, "iam:DetachRolePolicy")
 
 
 @operation("iam", "PutRolePolicy", ("RoleName", "PolicyName", "PolicyDocument"))
 def put_role_policy(request: Request) -> dict[str, Any]:
     """Add or replace an inline policy of a role."""
-    checker = ParamChecker(request.params)
-    name = _name(checker, "RoleName")
-    policy_name = _name(checker, "PolicyName", 128)
-    text = checker.string(
-        "PolicyDocument", required=True, min_length=1, max_length=131072, pattern=POLICY_CHARS
-    )
-    checker.raise_if_any()
-    assert name is not None and policy_name is not None
-    account = _account(request)
-    _authorize(request, "iam:PutRolePolicy", _role_arn(account, name))
-    role = _role(account, name)
-    document = _parse_document(text, PolicyType.IDENTITY)
-    _put_inline(
-        role.inline_policies, policy_name, document, INLINE_LIMITS["role"], f"role {role.name}"
-    )
-    request.event.effect = {"inline_policy": {"entity_arn": role.arn, "policy_name": policy_name}}
-    return {}
+    return _put_inline_policy(request, _ROLE, "iam:PutRolePolicy")
 
 
 @operation("iam", "DeleteRolePolicy", ("RoleName", "PolicyName"))
 def delete_role_policy(request: Request) -> dict[str, Any]:
     """Delete an inline policy of a role."""
-    checker = ParamChecker(request.params)
-    name = _name(checker, "RoleName")
-    policy_name = _name(checker, "PolicyName", 128)
-    checker.raise_if_any()
-    assert name is not None and policy_name is not None
-    account = _account(request)
-    _authorize(request, "iam:DeleteRolePolicy", _role_arn(account, name))
-    role = _role(account, name)
-    for policy in role.inline_policies:
-        if policy.name.lower() == policy_name.lower():
-            role.inline_policies.remove(policy)
-            request.event.effect = {
-                "deleted_inline_policy": {"entity_arn": role.arn, "policy_name": policy.name}
-            }
-            return {}
-    raise AwsError("NoSuchEntity", f"The role policy with name {policy_name} cannot be found.", 404)
+    return _delete_inline_policy(request, _ROLE, "iam:DeleteRolePolicy")
 
 
 # -- managed policies -----------------------------------------------------------------
@@ -847,61 +873,19 @@ def create_policy_version(request: Request) -> dict[str, Any]:
 @operation("iam", "GetUserPolicy", ("UserName", "PolicyName"))
 def get_user_policy(request: Request) -> dict[str, Any]:
     """Return one inline policy of a user."""
-    checker = ParamChecker(request.params)
-    name = _name(checker, "UserName")
-    policy_name = _name(checker, "PolicyName", 128)
-    checker.raise_if_any()
-    assert name is not None and policy_name is not None
-    account = _account(request)
-    _authorize(request, "iam:GetUserPolicy", _user_arn(account, name))
-    user = _user(account, name)
-    for policy in user.inline_policies:
-        if policy.name.lower() == policy_name.lower():
-            return {
-                "UserName": user.name,
-                "PolicyName": policy.name,
-                "PolicyDocument": policy.document,
-            }
-    raise AwsError("NoSuchEntity", f"The user policy with name {policy_name} cannot be found.", 404)
+    return _get_inline_policy(request, _USER, "iam:GetUserPolicy")
 
 
 @operation("iam", "DeleteUserPolicy", ("UserName", "PolicyName"))
 def delete_user_policy(request: Request) -> dict[str, Any]:
     """Delete an inline policy of a user."""
-    checker = ParamChecker(request.params)
-    name = _name(checker, "UserName")
-    policy_name = _name(checker, "PolicyName", 128)
-    checker.raise_if_any()
-    assert name is not None and policy_name is not None
-    account = _account(request)
-    _authorize(request, "iam:DeleteUserPolicy", _user_arn(account, name))
-    user = _user(account, name)
-    for policy in user.inline_policies:
-        if policy.name.lower() == policy_name.lower():
-            user.inline_policies.remove(policy)
-            request.event.effect = {
-                "deleted_inline_policy": {"entity_arn": user.arn, "policy_name": policy.name}
-            }
-            return {}
-    raise AwsError("NoSuchEntity", f"The user policy with name {policy_name} cannot be found.", 404)
+    return _delete_inline_policy(request, _USER, "iam:DeleteUserPolicy")
 
 
 @operation("iam", "DetachUserPolicy", ("UserName", "PolicyArn"))
 def detach_user_policy(request: Request) -> dict[str, Any]:
     """Detach a managed policy from a user."""
-    checker = ParamChecker(request.params)
-    name = _name(checker, "UserName")
-    arn = _policy_arn(checker)
-    checker.raise_if_any()
-    assert name is not None and arn is not None
-    account = _account(request)
-    _authorize(request, "iam:DetachUserPolicy", _user_arn(account, name), {"iam:PolicyARN": arn})
-    user = _user(account, name)
-    if arn not in user.managed_policy_arns:
-        raise AwsError("NoSuchEntity", f"Policy {arn} was not found.", 404)
-    user.managed_policy_arns.remove(arn)
-    request.event.effect = {"detached_policy": {"entity_arn": user.arn, "policy_arn": arn}}
-    return {}
+    return _detach_managed_policy(request, _USER, "iam:DetachUserPolicy")
 
 
 @operation("iam", "CreatePolicy", ("PolicyName", "Path", "PolicyDocument", "Description"))
