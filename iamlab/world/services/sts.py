@@ -519,30 +519,19 @@ def assume_role_with_web_identity(request: Request) -> dict[str, Any]:
         (tag_claim or {}).get("principal_tags"), (tag_claim or {}).get("transitive_tag_keys")
     )
     context.update(_tag_context(tags, transitive))
-    check = request.authorize(
-        "sts:AssumeRoleWithWebIdentity",
-        role.arn,
-        resource_account=role.account_id,
-        resource_policy=role.trust_policy,
-        context=context,
-    )
-    if check.decision != "Allowed":
+    if not _trust_allows(request, role, "sts:AssumeRoleWithWebIdentity", context):
         raise _not_authorized("sts:AssumeRoleWithWebIdentity", request, role_arn, checked=True)
-    if tags:
-        _authorize_tags(request, role, context)
-    seconds = _check_duration(duration, role, chained=False)
-    session = world.issue_session(
-        seconds,
-        kind="assumed-role",
-        account_id=role.account_id,
-        role_arn=role.arn,
+    session = _issue_federated_session(
+        request,
+        role,
+        provider.arn,
+        context,
+        duration=duration,
         session_name=session_name,
         session_policies=session_policies,
-        session_tags=tags,
-        transitive_tag_keys=transitive,
-        federated_provider=provider.arn,
+        tags=tags,
+        transitive=transitive,
     )
-    request.event.effect = _session_effect(session)
     response: dict[str, Any] = {
         "Credentials": credentials_response(session),
         "SubjectFromWebIdentityToken": subject,
@@ -590,17 +579,56 @@ def _identity_provider_tags(
     return tags, keys
 
 
-def _authorize_tags(request: Request, role: Role, context: dict[str, Any]) -> None:
-    """Require sts:TagSession in the trust policy when an identity provider passes tags."""
+def _trust_allows(request: Request, role: Role, action: str, context: dict[str, Any]) -> bool:
+    """Return whether the role's trust policy lets the federated caller do an action."""
     check = request.authorize(
-        "sts:TagSession",
+        action,
         role.arn,
         resource_account=role.account_id,
         resource_policy=role.trust_policy,
         context=context,
     )
-    if check.decision != "Allowed":
+    return check.decision == "Allowed"
+
+
+def _authorize_tags(request: Request, role: Role, context: dict[str, Any]) -> None:
+    """Require sts:TagSession in the trust policy when an identity provider passes tags."""
+    if not _trust_allows(request, role, "sts:TagSession", context):
         raise AwsError("AccessDenied", "Not authorized to perform sts:TagSession", 403)
+
+
+def _issue_federated_session(
+    request: Request,
+    role: Role,
+    provider_arn: str,
+    context: dict[str, Any],
+    *,
+    duration: int | None,
+    session_name: str,
+    session_policies: list[Document],
+    tags: dict[str, str],
+    transitive: list[str],
+    source_identity: str | None = None,
+) -> Session:
+    """Issue a role session to a principal an identity provider vouched for, once trusted."""
+    if tags:
+        _authorize_tags(request, role, context)
+    # Federation is never role chaining: the caller holds no role session.
+    seconds = _check_duration(duration, role, chained=False)
+    session = request.world.issue_session(
+        seconds,
+        kind="assumed-role",
+        account_id=role.account_id,
+        role_arn=role.arn,
+        session_name=session_name,
+        session_policies=session_policies,
+        session_tags=tags,
+        transitive_tag_keys=transitive,
+        source_identity=source_identity,
+        federated_provider=provider_arn,
+    )
+    request.event.effect = _session_effect(session)
+    return session
 
 
 def _federated_base_context(request: Request) -> dict[str, Any]:
@@ -717,11 +745,6 @@ def assume_role_with_saml(request: Request) -> dict[str, Any]:
     source_identity = (
         source_values[0] if source_values and isinstance(source_values[0], str) else None
     )
-    trust = {
-        "resource_account": role.account_id,
-        "resource_policy": role.trust_policy,
-        "context": context,
-    }
     tags, transitive = _identity_provider_tags(
         {
             name[len(_SAML_PRINCIPAL_TAG) :]: values
@@ -737,24 +760,20 @@ def assume_role_with_saml(request: Request) -> dict[str, Any]:
         context["sts:SourceIdentity"] = source_identity
         actions.append("sts:SetSourceIdentity")
     for action in actions:
-        if request.authorize(action, role.arn, **trust).decision != "Allowed":
+        if not _trust_allows(request, role, action, context):
             raise _not_authorized("sts:AssumeRoleWithSAML", request, role_arn, checked=True)
-    if tags:
-        _authorize_tags(request, role, context)
-    seconds = _check_duration(duration, role, chained=False)
-    session = world.issue_session(
-        seconds,
-        kind="assumed-role",
-        account_id=role.account_id,
-        role_arn=role.arn,
+    session = _issue_federated_session(
+        request,
+        role,
+        provider.arn,
+        context,
+        duration=duration,
         session_name=session_name,
         session_policies=session_policies,
-        session_tags=tags,
-        transitive_tag_keys=transitive,
+        tags=tags,
+        transitive=transitive,
         source_identity=source_identity,
-        federated_provider=provider.arn,
     )
-    request.event.effect = _session_effect(session)
     response: dict[str, Any] = {
         "Credentials": credentials_response(session),
         "AssumedRoleUser": _assumed_role_user(role, session),
