@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -50,6 +51,7 @@ ORG_ID = re.compile(r"o-[a-z0-9]{10,32}")
 ACCESS_KEY_ID = re.compile(r"AKIA[A-Z0-9]{16}")
 SECRET = re.compile(r"[A-Za-z0-9+/]{40}")
 UNIQUE_ID = {"AIDA": "user", "AROA": "role", "AGPA": "group", "ANPA": "policy"}
+ID_PREFIX = {kind: prefix for prefix, kind in UNIQUE_ID.items()}
 BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 FUNCTION_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 SAML_NAME = re.compile(r"[A-Za-z0-9._-]{1,128}")
@@ -63,6 +65,11 @@ MAX_FUNCTION_CALLS = 20
 MAX_GROUPS_PER_USER = 10
 MAX_MANAGED_PER_USER_OR_ROLE = 20
 MAX_MANAGED_PER_GROUP = 10
+MAX_MANAGED = {
+    "user": MAX_MANAGED_PER_USER_OR_ROLE,
+    "group": MAX_MANAGED_PER_GROUP,
+    "role": MAX_MANAGED_PER_USER_OR_ROLE,
+}
 MAX_ACCESS_KEYS = 2
 INLINE_LIMITS = {"user": 2048, "group": 5120, "role": 10240}
 MANAGED_POLICY_LIMIT = 6144
@@ -116,6 +123,16 @@ class _Reader:
             self.problem(path, "Must not be empty.")
             return None
         return value
+
+    def valid_name(
+        self, data: dict[str, Any], path: str, valid: Callable[[str], object], what: str
+    ) -> str | None:
+        """Return the "name" field if given and valid; report an invalid one and return None."""
+        name = self.string(data.get("name"), f"{path}.name") if "name" in data else None
+        if name is not None and not valid(name):
+            self.problem(f"{path}.name", f"'{name}' is not {what}.")
+            return None
+        return name
 
     def optional_string(self, value: object, path: str, default: str) -> str:
         if value is None:
@@ -383,6 +400,17 @@ class _Builder:
             return None
         return name
 
+    def name_path_and_id(
+        self, data: dict[str, Any], path: str, account: Account, kind: str, max_name: int
+    ) -> tuple[str | None, str, str]:
+        """Read the name, path and unique id of a user, group, role or managed policy."""
+        name = self.name(data, path, kind, max_name)
+        entity_path = self.path(data, path)
+        entity_id = self.unique_id(
+            data.get("id"), f"{path}.id", ID_PREFIX[kind], account.account_id, kind, name or path
+        )
+        return name, entity_path, entity_id
+
     def duplicate(
         self, table: dict[str, Any], name: str, path: str, kind: str, key: str | None = None
     ) -> bool:
@@ -427,6 +455,21 @@ class _Builder:
                 refs.append(value)
                 self.pending_refs.append((f"{path}[{index}]", account, value, "managed"))
         return refs
+
+    def identity_policies(
+        self, data: dict[str, Any], path: str, account: Account, kind: str
+    ) -> tuple[list[str], list[InlinePolicy]]:
+        """Read the managed policies attached to a user, group or role, and its inline ones."""
+        managed = self.policy_refs(
+            data.get("managed_policies"), f"{path}.managed_policies", account, MAX_MANAGED[kind]
+        )
+        inline = self.named_policies(
+            data.get("inline_policies"),
+            f"{path}.inline_policies",
+            PolicyType.IDENTITY,
+            INLINE_LIMITS[kind],
+        )
+        return managed, inline
 
     # -- identities ------------------------------------------------------------------
 
@@ -493,11 +536,7 @@ class _Builder:
         )
         if data is None:
             return
-        name = self.name(data, path, "user", 64)
-        user_path = self.path(data, path)
-        user_id = self.unique_id(
-            data.get("id"), f"{path}.id", "AIDA", account.account_id, "user", name or path
-        )
+        name, user_path, user_id = self.name_path_and_id(data, path, account, "user", 64)
         groups = []
         for index, item in enumerate(
             reader.list_of(data.get("groups"), f"{path}.groups", MAX_GROUPS_PER_USER)
@@ -512,18 +551,7 @@ class _Builder:
                 )
                 continue
             groups.append(account.groups[group_name.lower()].name)
-        managed = self.policy_refs(
-            data.get("managed_policies"),
-            f"{path}.managed_policies",
-            account,
-            MAX_MANAGED_PER_USER_OR_ROLE,
-        )
-        inline = self.named_policies(
-            data.get("inline_policies"),
-            f"{path}.inline_policies",
-            PolicyType.IDENTITY,
-            INLINE_LIMITS["user"],
-        )
+        managed, inline = self.identity_policies(data, path, account, "user")
         keys = self.access_keys(
             data.get("access_keys"), f"{path}.access_keys", account, f"user/{name}"
         )
@@ -592,20 +620,8 @@ class _Builder:
         )
         if data is None:
             return
-        name = self.name(data, path, "group", 128)
-        group_path = self.path(data, path)
-        group_id = self.unique_id(
-            data.get("id"), f"{path}.id", "AGPA", account.account_id, "group", name or path
-        )
-        managed = self.policy_refs(
-            data.get("managed_policies"), f"{path}.managed_policies", account, MAX_MANAGED_PER_GROUP
-        )
-        inline = self.named_policies(
-            data.get("inline_policies"),
-            f"{path}.inline_policies",
-            PolicyType.IDENTITY,
-            INLINE_LIMITS["group"],
-        )
+        name, group_path, group_id = self.name_path_and_id(data, path, account, "group", 128)
+        managed, inline = self.identity_policies(data, path, account, "group")
         if name is None:
             return
         group = Group(account.account_id, name, group_id, group_path, managed, inline, self.now)
@@ -631,26 +647,11 @@ class _Builder:
         )
         if data is None:
             return
-        name = self.name(data, path, "role", 64)
-        role_path = self.path(data, path)
-        role_id = self.unique_id(
-            data.get("id"), f"{path}.id", "AROA", account.account_id, "role", name or path
-        )
+        name, role_path, role_id = self.name_path_and_id(data, path, account, "role", 64)
         trust = None
         if "trust_policy" in data:
             trust = reader.policy(data["trust_policy"], PolicyType.TRUST, f"{path}.trust_policy")
-        managed = self.policy_refs(
-            data.get("managed_policies"),
-            f"{path}.managed_policies",
-            account,
-            MAX_MANAGED_PER_USER_OR_ROLE,
-        )
-        inline = self.named_policies(
-            data.get("inline_policies"),
-            f"{path}.inline_policies",
-            PolicyType.IDENTITY,
-            INLINE_LIMITS["role"],
-        )
+        managed, inline = self.identity_policies(data, path, account, "role")
         duration = data.get("max_session_duration", 3600)
         if (
             isinstance(duration, bool)
@@ -691,11 +692,7 @@ class _Builder:
         data = reader.fields(raw, path, ("name", "document"), ("id", "path", "description"))
         if data is None:
             return
-        name = self.name(data, path, "policy", 128)
-        policy_path = self.path(data, path)
-        policy_id = self.unique_id(
-            data.get("id"), f"{path}.id", "ANPA", account.account_id, "policy", name or path
-        )
+        name, policy_path, policy_id = self.name_path_and_id(data, path, account, "policy", 128)
         document = None
         if "document" in data:
             document = reader.policy(data["document"], PolicyType.IDENTITY, f"{path}.document")
@@ -777,14 +774,12 @@ class _Builder:
             data = reader.fields(raw, path, ("type", "name"), ("issuer",))
             if data is None:
                 return
-            name = reader.string(data.get("name"), f"{path}.name") if "name" in data else None
-            if name is not None and not SAML_NAME.fullmatch(name):
-                reader.problem(
-                    f"{path}.name",
-                    f"'{name}' is not a SAML provider name: 1 to 128 letters, digits, '.', "
-                    "'_' and '-'.",
-                )
-                name = None
+            name = reader.valid_name(
+                data,
+                path,
+                SAML_NAME.fullmatch,
+                "a SAML provider name: 1 to 128 letters, digits, '.', '_' and '-'",
+            )
             issuer = reader.optional_string(
                 data.get("issuer"), f"{path}.issuer", f"https://idp.example.com/{name}"
             )
@@ -802,14 +797,13 @@ class _Builder:
         data = reader.fields(raw, path, ("name",), ("policy", "objects"))
         if data is None:
             return
-        name = reader.string(data.get("name"), f"{path}.name") if "name" in data else None
-        if name is not None and (not BUCKET_NAME.fullmatch(name) or ".." in name):
-            reader.problem(
-                f"{path}.name",
-                f"'{name}' is not a valid bucket name: 3 to 63 lower-case letters, digits, '.' "
-                "and '-', starting and ending with a letter or digit.",
-            )
-            name = None
+        name = reader.valid_name(
+            data,
+            path,
+            lambda candidate: BUCKET_NAME.fullmatch(candidate) and ".." not in candidate,
+            "a valid bucket name: 3 to 63 lower-case letters, digits, '.' and '-', starting and "
+            "ending with a letter or digit",
+        )
         policy = None
         if data.get("policy") is not None:
             policy = reader.policy(data["policy"], PolicyType.RESOURCE, f"{path}.policy")
@@ -856,13 +850,12 @@ class _Builder:
         )
         if data is None:
             return
-        name = reader.string(data.get("name"), f"{path}.name") if "name" in data else None
-        if name is not None and not FUNCTION_NAME.fullmatch(name):
-            reader.problem(
-                f"{path}.name",
-                f"'{name}' is not a function name: 1 to 64 letters, digits, '-' and '_'.",
-            )
-            name = None
+        name = reader.valid_name(
+            data,
+            path,
+            FUNCTION_NAME.fullmatch,
+            "a function name: 1 to 64 letters, digits, '-' and '_'",
+        )
         role = reader.string(data.get("role"), f"{path}.role") if "role" in data else None
         calls = []
         for index, raw_call in enumerate(
