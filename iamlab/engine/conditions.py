@@ -327,28 +327,22 @@ class ConditionClause:
     static: bool  # no Template among the comparands: nothing to resolve per request
 
 
-class ClauseResult:
-    """How one clause fared against a request (a plain slotted class: one per clause)."""
+# How one clause fared against a request, as the explanation shows it (docs/contracts.md 1):
+# {"operator", "key", "policy_values", "request_values", "matched"}. Evaluation makes it directly,
+# so each clause of each request is recorded once, in the shape it is handed out.
+ClauseRecord = dict[str, object]
 
-    __slots__ = ("clause", "matched", "request_values")
 
-    def __init__(
-        self, clause: ConditionClause, matched: bool, request_values: Sequence[str] | None
-    ) -> None:
-        self.clause = clause
-        self.matched = matched
-        self.request_values = request_values
-
-    def as_dict(self) -> dict[str, object]:
-        """Return the explanation record for this clause."""
-        values = self.request_values
-        return {
-            "operator": self.clause.operator,
-            "key": self.clause.key,
-            "policy_values": list(self.clause.values),
-            "request_values": list(values) if values is not None else None,
-            "matched": self.matched,
-        }
+def _clause_record(
+    clause: ConditionClause, matched: bool, request_values: Sequence[str] | None
+) -> ClauseRecord:
+    return {
+        "operator": clause.operator,
+        "key": clause.key,
+        "policy_values": list(clause.values),
+        "request_values": list(request_values) if request_values is not None else None,
+        "matched": matched,
+    }
 
 
 def _operator_parts(operator: str) -> tuple[str | None, str, bool]:
@@ -504,8 +498,8 @@ def _resolved_comparands(clause: ConditionClause, context: Context) -> list[obje
     return comparands
 
 
-def evaluate_clause(clause: ConditionClause, context: Context) -> ClauseResult:
-    """Test one clause against the request context."""
+def evaluate_clause(clause: ConditionClause, context: Context) -> ClauseRecord:
+    """Test one clause against the request context; return its explanation record."""
     values = context.get(clause.key_lower)
     present = values is not None and len(values) > 0
     request_values = values
@@ -513,7 +507,7 @@ def evaluate_clause(clause: ConditionClause, context: Context) -> ClauseResult:
         # An empty string is a null value (IAM-FACTS 3): Null "true" matches it too.
         not_null = present and any(values)  # type: ignore[arg-type]
         matched = any(wants_absent != not_null for wants_absent in clause.comparands)
-        return ClauseResult(clause, matched, request_values)
+        return _clause_record(clause, matched, request_values)
     spec = clause.spec
     if present and clause.qualifier is not None and not any(values):  # type: ignore[arg-type]
         # Key values that resolve to an empty data set, such as an empty string, count as no
@@ -526,7 +520,7 @@ def evaluate_clause(clause: ConditionClause, context: Context) -> ClauseResult:
             matched = clause.if_exists
         else:
             matched = clause.if_exists or spec.negated
-        return ClauseResult(clause, matched, request_values)
+        return _clause_record(clause, matched, request_values)
     assert values is not None
     comparands = clause.comparands if clause.static else _resolved_comparands(clause, context)
     convert, test = spec.convert, spec.test
@@ -545,7 +539,7 @@ def evaluate_clause(clause: ConditionClause, context: Context) -> ClauseResult:
                 hit = any(test(comparand, converted) for comparand in comparands)
             if hit:
                 break
-        return ClauseResult(clause, hit != spec.negated, request_values)
+        return _clause_record(clause, hit != spec.negated, request_values)
     # For each request value: does any policy value match it? (OR across policy values)
     hits = []
     for value in values:
@@ -563,4 +557,4 @@ def evaluate_clause(clause: ConditionClause, context: Context) -> ClauseResult:
     else:
         # Some request value must satisfy the operator; for a negated one, miss every policy value.
         matched = not all(hits) if spec.negated else any(hits)
-    return ClauseResult(clause, matched, request_values)
+    return _clause_record(clause, matched, request_values)

@@ -8,10 +8,10 @@ session policy, with the same-account rules of IAM-FACTS 1.2 and the cross-accou
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import lru_cache
 
-from iamlab.engine.conditions import ClauseResult, evaluate_clause
+from iamlab.engine.conditions import ClauseRecord, evaluate_clause
 from iamlab.engine.parsing import Statement
 from iamlab.engine.policy_types import PolicyType
 from iamlab.engine.principals import (
@@ -90,51 +90,14 @@ def _derived_keys(caller: Caller, resource_account: str | None) -> dict[str, lis
 
 
 class StatementResult:
-    """How one statement fared against the request.
+    """A statement that matched the request: what the decision needs to know about it."""
 
-    A plain slotted class built positionally: the engine makes one per statement per request,
-    so its construction cost matters for throughput (bench/engine.py).
-    """
+    __slots__ = ("named_as", "placed", "statement")
 
-    __slots__ = (
-        "action_by",
-        "action_matched",
-        "conditions",
-        "matched",
-        "named_as",
-        "placed",
-        "principal_by",
-        "principal_matched",
-        "resource_by",
-        "resource_matched",
-        "statement",
-    )
-
-    def __init__(
-        self,
-        statement: Statement,
-        placed: PlacedPolicy,
-        action_matched: bool,
-        action_by: str | None,
-        resource_matched: bool | None,
-        resource_by: str | None,
-        principal_matched: bool | None,
-        principal_by: str | None,
-        named_as: str | None,
-        conditions: Sequence[ClauseResult],
-        matched: bool,
-    ) -> None:
+    def __init__(self, statement: Statement, placed: PlacedPolicy, named_as: str | None) -> None:
         self.statement = statement
         self.placed = placed
-        self.action_matched = action_matched
-        self.action_by = action_by
-        self.resource_matched = resource_matched  # None: the statement has no Resource element
-        self.resource_by = resource_by
-        self.principal_matched = principal_matched  # None: no Principal or NotPrincipal
-        self.principal_by = principal_by
         self.named_as = named_as  # how a Principal element named the caller (principals.NAMED_*)
-        self.conditions = conditions
-        self.matched = matched
 
     @property
     def effect(self) -> str:
@@ -152,17 +115,24 @@ class StatementResult:
         return f"{self.placed.path}.{self.statement.path}"
 
 
-_NO_CONDITIONS: tuple[ClauseResult, ...] = ()  # shared (immutable): most statements have none
+# How one statement fared against the request, as the explanation shows it (docs/contracts.md
+# 1): whether its action, resource, principal and each condition matched, and by which value.
+# Evaluation makes the record directly, so that each statement of each request is recorded
+# once, in the shape it is handed out; an intermediate object copied into JSON afterwards cost
+# about a tenth of the engine's time (bench/engine.py).
+StatementRecord = dict[str, object]
 
 
 def evaluate_statement(
     statement: Statement,
-    placed: PlacedPolicy,
     simulation: Simulation,
     context: dict[str, list[str]],
     has_boundary: bool,
-) -> StatementResult:
-    """Match one statement against the request; every element is evaluated for the explanation."""
+) -> tuple[StatementRecord, str | None]:
+    """Match one statement against the request; return its record and how it named the caller.
+
+    Every element is evaluated, even after one fails to match: the explanation shows them all.
+    """
     action_by = None
     action = simulation.action_lower
     for text, pattern in statement.actions:
@@ -171,8 +141,10 @@ def evaluate_statement(
             break
     action_matched = (action_by is not None) == statement.positive_action
 
-    resource_matched = resource_by = None
+    resource_record = None
+    resource_matched = True
     if statement.resource_element is not None:
+        resource_by = None
         resource = simulation.resource
         for candidate in statement.resources:
             pattern = candidate.pattern
@@ -186,54 +158,65 @@ def evaluate_statement(
                 resource_by = candidate.text
                 break
         resource_matched = (resource_by is not None) == statement.positive_resource
+        resource_record = {
+            "element": statement.resource_element,
+            "matched": resource_matched,
+            "matched_by": resource_by,
+        }
 
-    principal_matched = principal_by = named_as = None
-    if statement.principal_element == "Principal":
-        found = match_principal(statement.principals, simulation.caller)
-        principal_matched = found is not None
-        if found is not None:
-            named_as, principal_by = found
-    elif statement.principal_element == "NotPrincipal":
-        if has_boundary:
+    principal_record = named_as = None
+    principal_matched = True
+    if statement.principal_element is not None:
+        principal_by = None
+        if statement.principal_element == "Principal":
+            found = match_principal(statement.principals, simulation.caller)
+            principal_matched = found is not None
+            if found is not None:
+                named_as, principal_by = found
+        elif has_boundary:
             # AWS documents that a Deny with NotPrincipal always denies an IAM principal that
             # has a permissions boundary attached, whatever NotPrincipal lists.
             principal_matched = True
         else:
             principal_by = not_principal_excludes(statement.principals, simulation.caller)
             principal_matched = principal_by is None
+        principal_record = {
+            "element": statement.principal_element,
+            "matched": principal_matched,
+            "matched_by": principal_by,
+        }
 
-    matched = action_matched and resource_matched is not False and principal_matched is not False
-    conditions: Sequence[ClauseResult] = _NO_CONDITIONS
-    if statement.conditions:
-        # Every clause is evaluated, even after one fails: the explanation shows them all.
-        conditions = []
-        for clause in statement.conditions:
-            clause_result = evaluate_clause(clause, context)
-            conditions.append(clause_result)
-            if not clause_result.matched:
-                matched = False
-    return StatementResult(
-        statement,
-        placed,
-        action_matched,
-        action_by,
-        resource_matched,
-        resource_by,
-        principal_matched,
-        principal_by,
-        named_as,
-        conditions,
-        matched,
-    )
+    matched = action_matched and resource_matched and principal_matched
+    conditions: list[ClauseRecord] = []
+    for clause in statement.conditions:
+        clause_record = evaluate_clause(clause, context)
+        conditions.append(clause_record)
+        if not clause_record["matched"]:
+            matched = False
+    record = {
+        "index": statement.index,
+        "sid": statement.sid,
+        "effect": statement.effect,
+        "matched": matched,
+        "action": {
+            "element": statement.action_element,
+            "matched": action_matched,
+            "matched_by": action_by,
+        },
+        "resource": resource_record,
+        "principal": principal_record,
+        "conditions": conditions,
+    }
+    return record, named_as
 
 
 class PolicyResult:
-    """The statements of one policy, evaluated."""
+    """The statements of one policy, evaluated: their explanation records, in order."""
 
     __slots__ = ("applies", "placed", "statements")
 
     def __init__(
-        self, placed: PlacedPolicy, applies: bool, statements: list[StatementResult]
+        self, placed: PlacedPolicy, applies: bool, statements: list[StatementRecord]
     ) -> None:
         self.placed = placed
         self.applies = applies
@@ -295,12 +278,13 @@ def _evaluate_group(
     simulation, context = evaluation.simulation, evaluation.context
     allows: list[StatementResult] = []
     for placed in placed_policies:
-        statements: list[StatementResult] = []
+        statements: list[StatementRecord] = []
         denies: list[StatementResult] = []
         for statement in placed.policy.statements:
-            result = evaluate_statement(statement, placed, simulation, context, has_boundary)
-            statements.append(result)
-            if result.matched:
+            record, named_as = evaluate_statement(statement, simulation, context, has_boundary)
+            statements.append(record)
+            if record["matched"]:
+                result = StatementResult(statement, placed, named_as)
                 (allows if statement.effect == "Allow" else denies).append(result)
         evaluation.policies.append(PolicyResult(placed, applies, statements))
         if denies and applies:

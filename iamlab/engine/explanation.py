@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from iamlab.engine.evaluation import ALLOWED, EXPLICITLY_DENIED, Evaluation, StatementResult
+from iamlab.engine.evaluation import ALLOWED, EXPLICITLY_DENIED, Evaluation
 from iamlab.engine.policy_types import AWS_WORDING, PolicyType
 
 # The steps in AWS's order, with the policy type AWS names for each (None: no policy type).
@@ -27,40 +27,6 @@ STEP_ORDER = tuple(
 
 
 _SCP = PolicyType.SCP  # a module-level name: enum member lookups are slow on Python 3.11
-
-
-def _statement_record(result: StatementResult) -> dict[str, object]:
-    statement = result.statement
-    resource_element = statement.resource_element
-    principal_element = statement.principal_element
-    return {
-        "index": statement.index,
-        "sid": statement.sid,
-        "effect": statement.effect,
-        "matched": result.matched,
-        "action": {
-            "element": statement.action_element,
-            "matched": result.action_matched,
-            "matched_by": result.action_by,
-        },
-        "resource": {
-            "element": resource_element,
-            "matched": result.resource_matched,
-            "matched_by": result.resource_by,
-        }
-        if resource_element is not None
-        else None,
-        "principal": {
-            "element": principal_element,
-            "matched": result.principal_matched,
-            "matched_by": result.principal_by,
-        }
-        if principal_element is not None
-        else None,
-        "conditions": [clause.as_dict() for clause in result.conditions]
-        if result.conditions
-        else [],
-    }
 
 
 class StepFacts(NamedTuple):
@@ -273,7 +239,7 @@ def build_explanation(evaluation: Evaluation) -> dict[str, object]:
             "path": placed.path,
             "policy_type": placed.wording,
             "applies": policy_result.applies,
-            "statements": [_statement_record(s) for s in policy_result.statements],
+            "statements": policy_result.statements,
         }
         if placed.level is not None:
             record["level"] = placed.level
