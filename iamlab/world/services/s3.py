@@ -51,6 +51,23 @@ def _require(request: Request, check: Check) -> None:
     request.require(check)
 
 
+def _object_bucket(request: Request, action: str, name: str, key: str) -> Bucket:
+    """Return the bucket an object call names, once the action on the object is allowed."""
+    bucket = _bucket(request, name)
+    _require(request, _authorize(request, action, f"{bucket.arn}/{key}", bucket))
+    return bucket
+
+
+def _object_target(request: Request, action: str) -> tuple[Bucket, str]:
+    """Read the Bucket and Key parameters and return them once the action is allowed."""
+    checker = ParamChecker(request.params)
+    name = _read_bucket(checker)
+    key = _read_key(checker)
+    checker.raise_if_any()
+    assert name is not None and key is not None
+    return _object_bucket(request, action, name, key), key
+
+
 def _etag(body: str) -> str:
     return '"' + hashlib.md5(body.encode("utf-8"), usedforsecurity=False).hexdigest() + '"'
 
@@ -160,13 +177,7 @@ def list_objects_v2(request: Request) -> dict[str, Any]:
 @operation("s3", "GetObject", ("Bucket", "Key"))
 def get_object(request: Request) -> dict[str, Any]:
     """Read an object (s3:GetObject on the object)."""
-    checker = ParamChecker(request.params)
-    name = _read_bucket(checker)
-    key = _read_key(checker)
-    checker.raise_if_any()
-    assert name is not None and key is not None
-    bucket = _bucket(request, name)
-    _require(request, _authorize(request, "s3:GetObject", f"{bucket.arn}/{key}", bucket))
+    bucket, key = _object_target(request, "s3:GetObject")
     item = bucket.objects.get(key)
     if item is None:
         # S3 reveals that a key is missing only to callers who may list the bucket.
@@ -196,8 +207,7 @@ def put_object(request: Request) -> dict[str, Any]:
         checker.errors.append("Value at 'body' failed to satisfy constraint: Member must be text")
     checker.raise_if_any()
     assert name is not None and key is not None
-    bucket = _bucket(request, name)
-    _require(request, _authorize(request, "s3:PutObject", f"{bucket.arn}/{key}", bucket))
+    bucket = _object_bucket(request, "s3:PutObject", name, key)
     if len(body.encode("utf-8")) > MAX_BODY_BYTES:
         raise AwsError(
             "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", 400
@@ -212,13 +222,7 @@ def put_object(request: Request) -> dict[str, Any]:
 @operation("s3", "DeleteObject", ("Bucket", "Key"))
 def delete_object(request: Request) -> dict[str, Any]:
     """Delete an object; deleting a missing key succeeds, as in S3."""
-    checker = ParamChecker(request.params)
-    name = _read_bucket(checker)
-    key = _read_key(checker)
-    checker.raise_if_any()
-    assert name is not None and key is not None
-    bucket = _bucket(request, name)
-    _require(request, _authorize(request, "s3:DeleteObject", f"{bucket.arn}/{key}", bucket))
+    bucket, key = _object_target(request, "s3:DeleteObject")
     if bucket.objects.pop(key, None) is not None:
         request.event.effect = {"object": {"bucket": bucket.name, "key": key, "deleted": True}}
     return {}
