@@ -166,6 +166,19 @@ def _tags_list(tags: dict[str, str]) -> list[dict[str, str]]:
     return [{"Key": key, "Value": value} for key, value in tags.items()]
 
 
+def _boundary_and_tags(entity: User | Role) -> dict[str, Any]:
+    """Return the PermissionsBoundary and Tags members of a full user or role."""
+    members: dict[str, Any] = {}
+    if entity.permission_boundary_arn:
+        members["PermissionsBoundary"] = {
+            "PermissionsBoundaryType": "Policy",
+            "PermissionsBoundaryArn": entity.permission_boundary_arn,
+        }
+    if entity.tags:
+        members["Tags"] = _tags_list(entity.tags)
+    return members
+
+
 def _user_shape(user: User, *, full: bool) -> dict[str, Any]:
     shape: dict[str, Any] = {
         "Path": user.path,
@@ -175,13 +188,7 @@ def _user_shape(user: User, *, full: bool) -> dict[str, Any]:
         "CreateDate": iso(user.created),
     }
     if full:
-        if user.permission_boundary_arn:
-            shape["PermissionsBoundary"] = {
-                "PermissionsBoundaryType": "Policy",
-                "PermissionsBoundaryArn": user.permission_boundary_arn,
-            }
-        if user.tags:
-            shape["Tags"] = _tags_list(user.tags)
+        shape.update(_boundary_and_tags(user))
     return shape
 
 
@@ -198,13 +205,7 @@ def _role_shape(role: Role, *, full: bool) -> dict[str, Any]:
         shape["Description"] = role.description
     shape["MaxSessionDuration"] = role.max_session_duration
     if full:
-        if role.permission_boundary_arn:
-            shape["PermissionsBoundary"] = {
-                "PermissionsBoundaryType": "Policy",
-                "PermissionsBoundaryArn": role.permission_boundary_arn,
-            }
-        if role.tags:
-            shape["Tags"] = _tags_list(role.tags)
+        shape.update(_boundary_and_tags(role))
         shape["RoleLastUsed"] = {}
     return shape
 
@@ -267,23 +268,24 @@ def _authorized_entity(
     return kind.find(account, name)
 
 
-def _list_attached_policies(request: Request, kind: _EntityKind, action: str) -> dict[str, Any]:
-    """List the managed policies attached to a user or role."""
+def _named_entity(request: Request, kind: _EntityKind, action: str) -> User | Role:
+    """Return the user or role the request names, once the action on it is authorized."""
     checker = ParamChecker(request.params)
     name = _name(checker, kind.name_param)
     checker.raise_if_any()
     assert name is not None
-    entity = _authorized_entity(request, kind, action, name)
+    return _authorized_entity(request, kind, action, name)
+
+
+def _list_attached_policies(request: Request, kind: _EntityKind, action: str) -> dict[str, Any]:
+    """List the managed policies attached to a user or role."""
+    entity = _named_entity(request, kind, action)
     return {"AttachedPolicies": _attached(request, entity.managed_policy_arns)}
 
 
 def _list_inline_policies(request: Request, kind: _EntityKind, action: str) -> dict[str, Any]:
     """List the names of a user's or role's inline policies."""
-    checker = ParamChecker(request.params)
-    name = _name(checker, kind.name_param)
-    checker.raise_if_any()
-    assert name is not None
-    entity = _authorized_entity(request, kind, action, name)
+    entity = _named_entity(request, kind, action)
     return {"PolicyNames": [p.name for p in entity.inline_policies]}
 
 
@@ -349,14 +351,19 @@ def _delete_inline_policy(request: Request, kind: _EntityKind, action: str) -> d
     return {}
 
 
-def _attach_managed_policy(request: Request, kind: _EntityKind, action: str) -> dict[str, Any]:
-    """Attach a managed policy to a user or role."""
+def _policy_attachment(request: Request, kind: _EntityKind, action: str) -> tuple[User | Role, str]:
+    """Return the user or role and the PolicyArn a request names, once authorized."""
     checker = ParamChecker(request.params)
     name = _name(checker, kind.name_param)
     arn = _policy_arn(checker)
     checker.raise_if_any()
     assert name is not None and arn is not None
-    entity = _authorized_entity(request, kind, action, name, {"iam:PolicyARN": arn})
+    return _authorized_entity(request, kind, action, name, {"iam:PolicyARN": arn}), arn
+
+
+def _attach_managed_policy(request: Request, kind: _EntityKind, action: str) -> dict[str, Any]:
+    """Attach a managed policy to a user or role."""
+    entity, arn = _policy_attachment(request, kind, action)
     _attach(request, entity.managed_policy_arns, arn, kind.attached_quota)
     request.event.effect = {"attached_policy": {"entity_arn": entity.arn, "policy_arn": arn}}
     return {}
@@ -364,12 +371,7 @@ def _attach_managed_policy(request: Request, kind: _EntityKind, action: str) -> 
 
 def _detach_managed_policy(request: Request, kind: _EntityKind, action: str) -> dict[str, Any]:
     """Detach a managed policy from a user or role."""
-    checker = ParamChecker(request.params)
-    name = _name(checker, kind.name_param)
-    arn = _policy_arn(checker)
-    checker.raise_if_any()
-    assert name is not None and arn is not None
-    entity = _authorized_entity(request, kind, action, name, {"iam:PolicyARN": arn})
+    entity, arn = _policy_attachment(request, kind, action)
     if arn not in entity.managed_policy_arns:
         raise AwsError("NoSuchEntity", f"Policy {arn} was not found.", 404)
     entity.managed_policy_arns.remove(arn)
@@ -407,25 +409,31 @@ def _attach(request: Request, arns: list[str], arn: str, quota: str) -> None:
 # -- users ----------------------------------------------------------------------------
 
 
-@operation("iam", "GetUser", ("UserName",))
-def get_user(request: Request) -> dict[str, Any]:
-    """Return a user; without UserName, the calling user."""
+def _named_or_calling_user(request: Request, action: str) -> tuple[Account, User]:
+    """Return the account and the user UserName names (else the caller), once authorized."""
     checker = ParamChecker(request.params)
     name = checker.string("UserName", min_length=1, max_length=64, pattern=IAM_NAME)
     checker.raise_if_any()
     account = _account(request)
-    caller = request.caller
     if name is None:
-        if caller.user is None:
+        if request.caller.user is None:
+            # A session barred from IAM is told so first, not asked to name a user.
             _guard_iam(request)
             raise AwsError(
                 "ValidationError",
                 "Must specify userName when calling with non-User credentials",
                 400,
             )
-        name = caller.user.name
-    _authorize(request, "iam:GetUser", _user_arn(account, name))
-    return {"User": _user_shape(_user(account, name), full=True)}
+        name = request.caller.user.name
+    _authorize(request, action, _user_arn(account, name))
+    return account, _user(account, name)
+
+
+@operation("iam", "GetUser", ("UserName",))
+def get_user(request: Request) -> dict[str, Any]:
+    """Return a user; without UserName, the calling user."""
+    _, user = _named_or_calling_user(request, "iam:GetUser")
+    return {"User": _user_shape(user, full=True)}
 
 
 @operation("iam", "ListUsers", ("PathPrefix",))
@@ -480,21 +488,7 @@ def list_groups_for_user(request: Request) -> dict[str, Any]:
 @operation("iam", "ListAccessKeys", ("UserName",))
 def list_access_keys(request: Request) -> dict[str, Any]:
     """List a user's access keys (never their secrets); without UserName, the caller's."""
-    checker = ParamChecker(request.params)
-    name = checker.string("UserName", min_length=1, max_length=64, pattern=IAM_NAME)
-    checker.raise_if_any()
-    account = _account(request)
-    if name is None:
-        if request.caller.user is None:
-            _guard_iam(request)
-            raise AwsError(
-                "ValidationError",
-                "Must specify userName when calling with non-User credentials",
-                400,
-            )
-        name = request.caller.user.name
-    _authorize(request, "iam:ListAccessKeys", _user_arn(account, name))
-    user = _user(account, name)
+    _, user = _named_or_calling_user(request, "iam:ListAccessKeys")
     return {
         "AccessKeyMetadata": [
             {
@@ -511,22 +505,8 @@ def list_access_keys(request: Request) -> dict[str, Any]:
 @operation("iam", "CreateAccessKey", ("UserName",))
 def create_access_key(request: Request) -> dict[str, Any]:
     """Create a long-term access key for a user (two at most)."""
-    checker = ParamChecker(request.params)
-    name = checker.string("UserName", min_length=1, max_length=64, pattern=IAM_NAME)
-    checker.raise_if_any()
-    account = _account(request)
     world = request.world
-    if name is None:
-        if request.caller.user is None:
-            _guard_iam(request)
-            raise AwsError(
-                "ValidationError",
-                "Must specify userName when calling with non-User credentials",
-                400,
-            )
-        name = request.caller.user.name
-    _authorize(request, "iam:CreateAccessKey", _user_arn(account, name))
-    user = _user(account, name)
+    account, user = _named_or_calling_user(request, "iam:CreateAccessKey")
     if len(user.access_keys) >= MAX_ACCESS_KEYS:
         raise AwsError(
             "LimitExceeded", f"Cannot exceed quota for AccessKeysPerUser: {MAX_ACCESS_KEYS}", 409
