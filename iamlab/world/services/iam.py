@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from iamlab.engine import PolicyType, validate_policy
 from iamlab.world import ids
@@ -238,29 +238,36 @@ def _attached(request: Request, arns: list[str]) -> list[dict[str, str]]:
 # -- policies of users and roles ------------------------------------------------------
 
 
+Entity = TypeVar("Entity", User, Role)
+
+
 @dataclass(frozen=True)
-class _EntityKind:
+class _EntityKind(Generic[Entity]):
     """What the user and the role versions of a policy operation differ in."""
 
     word: str  # "user" or "role", as AWS words it in error messages
     name_param: str  # the request parameter naming the entity, also a response key
-    find: Callable[[Account, str], User | Role]
+    find: Callable[[Account, str], Entity]
     arn: Callable[[Account, str], str]
     inline_limit: int
     attached_quota: str  # the quota AWS names when too many managed policies are attached
 
 
-_USER = _EntityKind("user", "UserName", _user, _user_arn, INLINE_LIMITS["user"], "PoliciesPerUser")
-_ROLE = _EntityKind("role", "RoleName", _role, _role_arn, INLINE_LIMITS["role"], "PoliciesPerRole")
+_USER: _EntityKind[User] = _EntityKind(
+    "user", "UserName", _user, _user_arn, INLINE_LIMITS["user"], "PoliciesPerUser"
+)
+_ROLE: _EntityKind[Role] = _EntityKind(
+    "role", "RoleName", _role, _role_arn, INLINE_LIMITS["role"], "PoliciesPerRole"
+)
 
 
 def _authorized_entity(
     request: Request,
-    kind: _EntityKind,
+    kind: _EntityKind[Entity],
     action: str,
     name: str,
     context: dict[str, Any] | None = None,
-) -> User | Role:
+) -> Entity:
     """Authorize an action on a user or role, then look it up."""
     account = _account(request)
     # Authorization comes first, so a caller without access cannot learn whether it exists.
@@ -268,7 +275,17 @@ def _authorized_entity(
     return kind.find(account, name)
 
 
-def _named_entity(request: Request, kind: _EntityKind, action: str) -> User | Role:
+def _listing(request: Request, kind: _EntityKind[Entity], action: str) -> tuple[Account, str]:
+    """Return the caller's account and PathPrefix once its users or roles may be listed."""
+    checker = ParamChecker(request.params)
+    prefix = checker.string("PathPrefix", min_length=1, max_length=512) or "/"
+    checker.raise_if_any()
+    account = _account(request)
+    _authorize(request, action, f"arn:aws:iam::{account.account_id}:{kind.word}/")
+    return account, prefix
+
+
+def _named_entity(request: Request, kind: _EntityKind[Entity], action: str) -> Entity:
     """Return the user or role the request names, once the action on it is authorized."""
     checker = ParamChecker(request.params)
     name = _name(checker, kind.name_param)
@@ -277,19 +294,23 @@ def _named_entity(request: Request, kind: _EntityKind, action: str) -> User | Ro
     return _authorized_entity(request, kind, action, name)
 
 
-def _list_attached_policies(request: Request, kind: _EntityKind, action: str) -> dict[str, Any]:
+def _list_attached_policies(
+    request: Request, kind: _EntityKind[Entity], action: str
+) -> dict[str, Any]:
     """List the managed policies attached to a user or role."""
     entity = _named_entity(request, kind, action)
     return {"AttachedPolicies": _attached(request, entity.managed_policy_arns)}
 
 
-def _list_inline_policies(request: Request, kind: _EntityKind, action: str) -> dict[str, Any]:
+def _list_inline_policies(
+    request: Request, kind: _EntityKind[Entity], action: str
+) -> dict[str, Any]:
     """List the names of a user's or role's inline policies."""
     entity = _named_entity(request, kind, action)
     return {"PolicyNames": [p.name for p in entity.inline_policies]}
 
 
-def _put_inline_policy(request: Request, kind: _EntityKind, action: str) -> dict[str, Any]:
+def _put_inline_policy(request: Request, kind: _EntityKind[Entity], action: str) -> dict[str, Any]:
     """Add or replace an inline policy of a user or role."""
     checker = ParamChecker(request.params)
     name = _name(checker, kind.name_param)
@@ -313,8 +334,8 @@ def _put_inline_policy(request: Request, kind: _EntityKind, action: str) -> dict
 
 
 def _named_inline_policy(
-    request: Request, kind: _EntityKind, action: str
-) -> tuple[User | Role, InlinePolicy]:
+    request: Request, kind: _EntityKind[Entity], action: str
+) -> tuple[Entity, InlinePolicy]:
     """Return the user or role a request names and the inline policy it names."""
     checker = ParamChecker(request.params)
     name = _name(checker, kind.name_param)
@@ -331,7 +352,7 @@ def _named_inline_policy(
     )
 
 
-def _get_inline_policy(request: Request, kind: _EntityKind, action: str) -> dict[str, Any]:
+def _get_inline_policy(request: Request, kind: _EntityKind[Entity], action: str) -> dict[str, Any]:
     """Return one inline policy of a user or role."""
     entity, policy = _named_inline_policy(request, kind, action)
     return {
@@ -341,7 +362,9 @@ def _get_inline_policy(request: Request, kind: _EntityKind, action: str) -> dict
     }
 
 
-def _delete_inline_policy(request: Request, kind: _EntityKind, action: str) -> dict[str, Any]:
+def _delete_inline_policy(
+    request: Request, kind: _EntityKind[Entity], action: str
+) -> dict[str, Any]:
     """Delete an inline policy of a user or role."""
     entity, policy = _named_inline_policy(request, kind, action)
     entity.inline_policies.remove(policy)
@@ -351,7 +374,9 @@ def _delete_inline_policy(request: Request, kind: _EntityKind, action: str) -> d
     return {}
 
 
-def _policy_attachment(request: Request, kind: _EntityKind, action: str) -> tuple[User | Role, str]:
+def _policy_attachment(
+    request: Request, kind: _EntityKind[Entity], action: str
+) -> tuple[Entity, str]:
     """Return the user or role and the PolicyArn a request names, once authorized."""
     checker = ParamChecker(request.params)
     name = _name(checker, kind.name_param)
@@ -361,7 +386,9 @@ def _policy_attachment(request: Request, kind: _EntityKind, action: str) -> tupl
     return _authorized_entity(request, kind, action, name, {"iam:PolicyARN": arn}), arn
 
 
-def _attach_managed_policy(request: Request, kind: _EntityKind, action: str) -> dict[str, Any]:
+def _attach_managed_policy(
+    request: Request, kind: _EntityKind[Entity], action: str
+) -> dict[str, Any]:
     """Attach a managed policy to a user or role."""
     entity, arn = _policy_attachment(request, kind, action)
     _attach(request, entity.managed_policy_arns, arn, kind.attached_quota)
@@ -369,7 +396,9 @@ def _attach_managed_policy(request: Request, kind: _EntityKind, action: str) -> 
     return {}
 
 
-def _detach_managed_policy(request: Request, kind: _EntityKind, action: str) -> dict[str, Any]:
+def _detach_managed_policy(
+    request: Request, kind: _EntityKind[Entity], action: str
+) -> dict[str, Any]:
     """Detach a managed policy from a user or role."""
     entity, arn = _policy_attachment(request, kind, action)
     if arn not in entity.managed_policy_arns:
@@ -439,11 +468,7 @@ def get_user(request: Request) -> dict[str, Any]:
 @operation("iam", "ListUsers", ("PathPrefix",))
 def list_users(request: Request) -> dict[str, Any]:
     """List the account's users."""
-    checker = ParamChecker(request.params)
-    prefix = checker.string("PathPrefix", min_length=1, max_length=512) or "/"
-    checker.raise_if_any()
-    account = _account(request)
-    _authorize(request, "iam:ListUsers", f"arn:aws:iam::{account.account_id}:user/")
+    account, prefix = _listing(request, _USER, "iam:ListUsers")
     users = sorted(account.users.values(), key=lambda user: user.name.lower())
     return {"Users": [_user_shape(u, full=False) for u in users if u.path.startswith(prefix)]}
 
@@ -548,23 +573,13 @@ def attach_user_policy(request: Request) -> dict[str, Any]:
 @operation("iam", "GetRole", ("RoleName",))
 def get_role(request: Request) -> dict[str, Any]:
     """Return a role with its trust policy."""
-    checker = ParamChecker(request.params)
-    name = _name(checker, "RoleName")
-    checker.raise_if_any()
-    assert name is not None
-    account = _account(request)
-    _authorize(request, "iam:GetRole", _role_arn(account, name))
-    return {"Role": _role_shape(_role(account, name), full=True)}
+    return {"Role": _role_shape(_named_entity(request, _ROLE, "iam:GetRole"), full=True)}
 
 
 @operation("iam", "ListRoles", ("PathPrefix",))
 def list_roles(request: Request) -> dict[str, Any]:
     """List the account's roles."""
-    checker = ParamChecker(request.params)
-    prefix = checker.string("PathPrefix", min_length=1, max_length=512) or "/"
-    checker.raise_if_any()
-    account = _account(request)
-    _authorize(request, "iam:ListRoles", f"arn:aws:iam::{account.account_id}:role/")
+    account, prefix = _listing(request, _ROLE, "iam:ListRoles")
     roles = sorted(account.roles.values(), key=lambda role: role.name.lower())
     return {"Roles": [_role_shape(r, full=False) for r in roles if r.path.startswith(prefix)]}
 
