@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from iamlab.engine import PolicyType, validate_policy
 from iamlab.world import ids
@@ -73,6 +73,8 @@ MAX_MANAGED = {
 MAX_ACCESS_KEYS = 2
 INLINE_LIMITS = {"user": 2048, "group": 5120, "role": 10240}
 MANAGED_POLICY_LIMIT = 6144
+
+_Referable = TypeVar("_Referable", ManagedPolicy, Role)
 
 
 @dataclass
@@ -910,15 +912,9 @@ class _Builder:
     # -- references ------------------------------------------------------------------
 
     def find_policy(self, account: Account, ref: str) -> ManagedPolicy | None:
-        if ref.startswith("arn:"):
-            if ref in self.contents.aws_policies:
-                return self.contents.aws_policies[ref]
-            for candidate in self.contents.accounts.values():
-                for policy in candidate.policies.values():
-                    if policy.arn == ref:
-                        return policy
-            return None
-        return account.policies.get(ref.lower())
+        if ref in self.contents.aws_policies:
+            return self.contents.aws_policies[ref]
+        return self._find_ref(account, ref, lambda holder: holder.policies)
 
     def resolve(self) -> None:
         from iamlab.world.principals import invalid_principals
@@ -997,13 +993,19 @@ class _Builder:
                 entity.permission_boundary_arn = arn  # type: ignore[union-attr]
 
     def find_role(self, account: Account, ref: str) -> Role | None:
+        return self._find_ref(account, ref, lambda holder: holder.roles)
+
+    def _find_ref(
+        self, account: Account, ref: str, table: Callable[[Account], dict[str, _Referable]]
+    ) -> _Referable | None:
+        """Find what a spec refers to: by ARN in any account, by name in the referring one."""
         if ref.startswith("arn:"):
             for candidate in self.contents.accounts.values():
-                for role in candidate.roles.values():
-                    if role.arn == ref:
-                        return role
+                for entity in table(candidate).values():
+                    if entity.arn == ref:
+                        return entity
             return None
-        return account.roles.get(ref.lower())
+        return table(account).get(ref.lower())
 
 
 class _SpecLookup:
