@@ -29,6 +29,7 @@ from iamlab.world.model import (
     IdentityProvider,
     ManagedPolicy,
     MfaDevice,
+    OrganizationLevel,
     Role,
     Session,
     User,
@@ -177,23 +178,25 @@ class World:
         account = self.accounts.get(parts[4])
         return account.identity_providers.get(arn) if account else None
 
-    def scps_for(self, account_id: str | None) -> list[list[Document]]:
-        """Return the SCPs that limit principals of an account, one list per level."""
+    def _organization_levels(self, account_id: str | None) -> list[OrganizationLevel]:
+        """Return the organization levels whose SCPs and RCPs apply to an account."""
         account = self.accounts.get(account_id or "")
         if account is None or account.organization is None:
             return []
+        # Neither SCPs nor RCPs limit the management account.
         if account.organization.management_account:
             return []
-        return [[p.document for p in level.scps] for level in account.organization.levels]
+        return account.organization.levels
+
+    def scps_for(self, account_id: str | None) -> list[list[Document]]:
+        """Return the SCPs that limit principals of an account, one list per level."""
+        return [[p.document for p in level.scps] for level in self._organization_levels(account_id)]
 
     def rcps_for(self, account_id: str | None) -> list[list[Document]]:
         """Return the RCPs that limit resources of an account, one list per level."""
-        account = self.accounts.get(account_id or "")
-        if account is None or account.organization is None:
-            return []
-        if account.organization.management_account:
-            return []
-        levels = [[p.document for p in level.rcps] for level in account.organization.levels]
+        levels = [
+            [p.document for p in level.rcps] for level in self._organization_levels(account_id)
+        ]
         # RCPFullAWSAccess is implied at every level, so a level with no extra RCP allows
         # everything and can be left out (the engine wants no empty level).
         return [level for level in levels if level]
