@@ -243,7 +243,7 @@ Entity = TypeVar("Entity", User, Role)
 
 @dataclass(frozen=True)
 class _EntityKind(Generic[Entity]):
-    """What the user and the role versions of a policy operation differ in."""
+    """What the user and the role versions of an IAM operation differ in."""
 
     word: str  # "user" or "role", as AWS words it in error messages
     name_param: str  # the request parameter naming the entity, also a response key
