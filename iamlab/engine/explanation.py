@@ -232,18 +232,6 @@ def build_explanation(evaluation: Evaluation) -> dict[str, object]:
     found = tuple(map(evaluation.step_results.get, _STEP_NAMES))
     records = _step_records(facts, found, frozenset(evaluation.consulted))
     steps = [record.copy() for record in records]
-    policies = []
-    for policy_result in evaluation.policies:
-        placed = policy_result.placed
-        record: dict[str, object] = {
-            "path": placed.path,
-            "policy_type": placed.wording,
-            "applies": policy_result.applies,
-            "statements": policy_result.statements,
-        }
-        if placed.level is not None:
-            record["level"] = placed.level
-        policies.append(record)
     denied_by = None
     if evaluation.decision != ALLOWED and evaluation.denied_by is not None:
         explicit = evaluation.decision == EXPLICITLY_DENIED
@@ -266,15 +254,15 @@ def build_explanation(evaluation: Evaluation) -> dict[str, object]:
         },
         "permission_required": evaluation.permission_required,
         "steps": steps,
-        "policies": policies,
+        "policies": evaluation.policies,
         "deciding_statements": [
             {
-                "path": s.path,
-                "policy_type": s.placed.wording,
-                "sid": s.statement.sid,
-                "effect": s.effect,
+                "path": f"{placed.path}.{statement.path}",
+                "policy_type": placed.wording,
+                "sid": statement.sid,
+                "effect": statement.effect,
             }
-            for s in evaluation.deciding
+            for statement, placed, _ in evaluation.deciding
         ],
         "denied_by": denied_by,
     }
