@@ -529,14 +529,18 @@ def evaluate_clause(clause: ConditionClause, context: Context) -> ClauseRecord:
         # negated operator matches when none does (documented choice, docs/engine.md). The
         # first request value that matches settles it.
         hit = False
+        equality = spec.equality
         for value in values:
             converted = convert(value)
             if converted is None:
                 continue
-            if spec.equality:
+            if equality:
                 hit = converted in comparands
             else:
-                hit = any(test(comparand, converted) for comparand in comparands)
+                for comparand in comparands:
+                    if test(comparand, converted):
+                        hit = True
+                        break
             if hit:
                 break
         return _clause_record(clause, hit != spec.negated, request_values)

@@ -305,8 +305,9 @@ def evaluate(simulation: Simulation) -> Evaluation:
         and caller.account == simulation.resource_account
     )
     evaluation = Evaluation(simulation, effective_context(simulation), same_account)
+    policies = simulation.policies
     boundary_applies = kind in {"user", "role", "assumed_role", "federated_user"}
-    has_boundary = boundary_applies and simulation.permission_boundary is not None
+    has_boundary = boundary_applies and policies.permission_boundary is not None
     identity_applies = account_principal and kind != "root"
     session_applies = caller.is_session
     # SCPs limit the principals of member accounts, root user included, but not service-linked
@@ -325,28 +326,28 @@ def evaluate(simulation: Simulation) -> Evaluation:
     # Evaluated in AWS's order, which is also the order of `policies` in the explanation and the
     # order in which step 1 looks for a matching Deny in every policy that applies.
     no_allows: list[StatementMatch] = []
-    if simulation.rcps:
-        run([placed for level in simulation.rcps for placed in level], True, "rcp", _RCP)
-    scp_allows = [run(level, scp_applies, "scp", _SCP) for level in simulation.scps]
+    if policies.rcps:
+        run([placed for level in policies.rcps for placed in level], True, "rcp", _RCP)
+    scp_allows = [run(level, scp_applies, "scp", _SCP) for level in policies.scps]
     endpoint_allows = (
-        run((simulation.endpoint_policy,), True, "endpoint_policy", _ENDPOINT)
-        if simulation.endpoint_policy is not None
+        run((policies.endpoint_policy,), True, "endpoint_policy", _ENDPOINT)
+        if policies.endpoint_policy is not None
         else no_allows
     )
     resource_allows = (
-        run((simulation.resource_policy,), True, resource_step, resource_type)
-        if simulation.resource_policy is not None
+        run((policies.resource_policy,), True, resource_step, resource_type)
+        if policies.resource_policy is not None
         else no_allows
     )
     identity_allows = run(
-        simulation.identity_policies, identity_applies, "identity_policy", _IDENTITY
+        policies.identity_policies, identity_applies, "identity_policy", _IDENTITY
     )
     boundary_allows = (
-        run((simulation.permission_boundary,), boundary_applies, "permission_boundary", _BOUNDARY)
-        if simulation.permission_boundary is not None
+        run((policies.permission_boundary,), boundary_applies, "permission_boundary", _BOUNDARY)
+        if policies.permission_boundary is not None
         else no_allows
     )
-    session_allows = run(simulation.session_policies, session_applies, "session_policy", _SESSION)
+    session_allows = run(policies.session_policies, session_applies, "session_policy", _SESSION)
     # Allow statements count only in the policies that apply to this caller.
     if not identity_applies:
         identity_allows = no_allows
@@ -358,7 +359,7 @@ def evaluate(simulation: Simulation) -> Evaluation:
     boundary_ok = not has_boundary or bool(boundary_allows)
     if not session_applies:
         session_ok = True
-    elif simulation.session_policy_supplied:
+    elif policies.session_policy_supplied:
         session_ok = bool(session_allows)
     else:
         # A role session without a session policy keeps the role's permissions; a federated
@@ -367,20 +368,18 @@ def evaluate(simulation: Simulation) -> Evaluation:
 
     scp_ok = all(scp_allows)
     found = {
-        "rcp": "Allow" if simulation.rcps else "NotApplicable",
+        "rcp": "Allow" if policies.rcps else "NotApplicable",
         "scp": (
-            ("Allow" if scp_ok else "NoMatch")
-            if simulation.scps and scp_applies
-            else "NotApplicable"
+            ("Allow" if scp_ok else "NoMatch") if policies.scps and scp_applies else "NotApplicable"
         ),
         "endpoint_policy": (
             ("Allow" if endpoint_allows else "NoMatch")
-            if simulation.endpoint_policy is not None
+            if policies.endpoint_policy is not None
             else "NotApplicable"
         ),
         resource_step: (
             ("Allow" if resource_allows else "NoMatch")
-            if simulation.resource_policy is not None or required
+            if policies.resource_policy is not None or required
             else "NotApplicable"
         ),
         "root_user": "Allow" if kind == "root" else "NotApplicable",

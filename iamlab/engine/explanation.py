@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from iamlab.engine.evaluation import ALLOWED, EXPLICITLY_DENIED, Evaluation
 from iamlab.engine.policy_types import AWS_WORDING, PolicyType
+from iamlab.engine.simulation import SuppliedPolicies
 
 # The steps in AWS's order, with the policy type AWS names for each (None: no policy type).
 STEP_ORDER = tuple(
@@ -174,30 +175,50 @@ def _note(facts: StepFacts, step: str, result: str) -> str:
     return ""
 
 
-# The step names, to look up each step's raw result in this order (a request's results hold
-# one of resource_policy and trust_policy, so the other is None).
-_STEP_NAMES = tuple(step for step, _ in STEP_ORDER)
 _SHOWN_AS_FOUND = frozenset({"NotApplicable", "Deny"})
 
 
 @lru_cache(maxsize=1024)
 def _step_records(
-    facts: StepFacts, found: tuple[str | None, ...], consulted: frozenset[str]
+    action: str,
+    permission_required: bool,
+    caller_kind: str,
+    service_linked_role: bool,
+    supplied: SuppliedPolicies,
+    trust_mode: bool,
+    found: tuple[tuple[str, str], ...],
+    consulted: frozenset[str],
 ) -> tuple[dict[str, object], ...]:
     """Build the step records for one combination of facts and step results.
 
-    The records depend on nothing else, and the same combinations recur request after request,
-    so they are built once; build_explanation hands out copies, never these dictionaries.
+    `found` holds what each step found on its own, `consulted` the steps the decision depended
+    on. The records depend on nothing else, and the same combinations recur request after
+    request, so they are built once; build_explanation hands out copies, never these dicts.
     """
-    resource_step = "trust_policy" if facts.trust_mode else "resource_policy"
+    facts = StepFacts(
+        action,
+        permission_required,
+        caller_kind,
+        service_linked_role,
+        trust_mode,
+        has_rcps=supplied.rcps,
+        has_scps=supplied.scps,
+        has_endpoint_policy=supplied.endpoint_policy,
+        has_resource_policy=supplied.resource_policy,
+        has_identity_policies=supplied.identity_policies,
+        has_permission_boundary=supplied.permission_boundary,
+        session_policy_supplied=supplied.session_policy,
+    )
+    results = dict(found)
+    resource_step = "trust_policy" if trust_mode else "resource_policy"
     presence = _presence(facts)
     records = []
-    for (step, wording), result in zip(STEP_ORDER, found, strict=True):
+    for step, wording in STEP_ORDER:
         if step in {"resource_policy", "trust_policy"} and step != resource_step:
             continue
-        assert result is not None
+        result = results[step]
         unused = step not in consulted and result not in _SHOWN_AS_FOUND
-        if unused or not facts.permission_required:
+        if unused or not permission_required:
             result = "Skipped"
         records.append(
             {
@@ -215,22 +236,16 @@ def build_explanation(evaluation: Evaluation) -> dict[str, object]:
     """Return the explanation in the shape docs/contracts.md fixes."""
     simulation = evaluation.simulation
     caller = simulation.caller
-    facts = StepFacts(
+    records = _step_records(
         simulation.action,
         evaluation.permission_required,
         caller.kind,
         caller.is_service_linked_role,
+        simulation.policies.supplied,
         simulation.trust_mode,
-        bool(simulation.rcps),
-        bool(simulation.scps),
-        simulation.endpoint_policy is not None,
-        simulation.resource_policy is not None,
-        bool(simulation.identity_policies),
-        simulation.permission_boundary is not None,
-        simulation.session_policy_supplied,
+        tuple(evaluation.step_results.items()),
+        frozenset(evaluation.consulted),
     )
-    found = tuple(map(evaluation.step_results.get, _STEP_NAMES))
-    records = _step_records(facts, found, frozenset(evaluation.consulted))
     steps = [record.copy() for record in records]
     denied_by = None
     if evaluation.decision != ALLOWED and evaluation.denied_by is not None:

@@ -6,6 +6,7 @@ import marshal
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from iamlab.engine.arns import is_account_id, parse_arn
 from iamlab.engine.errors import INVALID_SIMULATION, EngineInputError, describe_type, join_path
@@ -82,14 +83,7 @@ class Simulation:
     # Role trust policies and KMS key policies must allow explicitly (IAM-FACTS 1.1, step 4):
     # identity-based policies alone never suffice for these resources.
     resource_policy_required: bool
-    identity_policies: tuple[PlacedPolicy, ...] = ()
-    resource_policy: PlacedPolicy | None = None
-    permission_boundary: PlacedPolicy | None = None
-    session_policies: tuple[PlacedPolicy, ...] = ()
-    session_policy_supplied: bool = False
-    scps: tuple[tuple[PlacedPolicy, ...], ...] = ()
-    rcps: tuple[tuple[PlacedPolicy, ...], ...] = ()
-    endpoint_policy: PlacedPolicy | None = None
+    policies: PolicySet
 
 
 def _invalid(path: str, message: str) -> EngineInputError:
@@ -167,8 +161,13 @@ def read_context(raw: object) -> dict[str, list[str]]:
             )
         if value is None:
             continue  # a null value is the same as an absent key
+        # The usual cases first, with nothing to convert: one string, one boolean.
         if type(value) is str and len(value) <= MAX_TEXT:
-            context[lowered] = [value]  # the usual case: one string, nothing to convert
+            context[lowered] = [value]
+        elif value is True:
+            context[lowered] = ["true"]
+        elif value is False:
+            context[lowered] = ["false"]
         elif isinstance(value, list):
             path = f"request.context.{key}"
             if len(value) > MAX_CONTEXT_VALUES:
@@ -318,31 +317,38 @@ def read_simulation(document: object) -> Simulation:
         and resource_arn.resource.startswith("role/")
     )
     policies = policy_set_for(document, trust_mode)
+    # Positional: one simulation is made per request, and keyword arguments cost more.
     return Simulation(
-        principal=principal,
-        action=action,
-        action_lower=action_lower,
-        resource=resource,
-        context=context,
-        caller=caller,
-        principal_account=caller.account if caller.kind != "federated" else None,
-        resource_account=resource_account,
-        trust_mode=trust_mode,
-        resource_policy_required=trust_mode
+        principal,
+        action,
+        action_lower,
+        resource,
+        context,
+        caller,
+        caller.account if caller.kind != "federated" else None,  # principal_account
+        resource_account,
+        trust_mode,
+        # resource_policy_required
+        trust_mode
         or (
             resource_arn is not None
             and resource_arn.service == "kms"
             and resource_arn.resource.startswith("key/")
         ),
-        identity_policies=policies.identity_policies,
-        resource_policy=policies.resource_policy,
-        permission_boundary=policies.permission_boundary,
-        session_policies=policies.session_policies,
-        session_policy_supplied=policies.session_policy_supplied,
-        scps=policies.scps,
-        rcps=policies.rcps,
-        endpoint_policy=policies.endpoint_policy,
+        policies,
     )
+
+
+class SuppliedPolicies(NamedTuple):
+    """Which kinds of policy a document supplied."""
+
+    identity_policies: bool
+    resource_policy: bool
+    permission_boundary: bool
+    session_policy: bool
+    scps: bool
+    rcps: bool
+    endpoint_policy: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,6 +363,19 @@ class PolicySet:
     scps: tuple[tuple[PlacedPolicy, ...], ...]
     rcps: tuple[tuple[PlacedPolicy, ...], ...]
     endpoint_policy: PlacedPolicy | None
+    supplied: SuppliedPolicies = field(init=False)  # derived once: every explanation shows it
+
+    def __post_init__(self) -> None:
+        supplied = SuppliedPolicies(
+            identity_policies=bool(self.identity_policies),
+            resource_policy=self.resource_policy is not None,
+            permission_boundary=self.permission_boundary is not None,
+            session_policy=self.session_policy_supplied,
+            scps=bool(self.scps),
+            rcps=bool(self.rcps),
+            endpoint_policy=self.endpoint_policy is not None,
+        )
+        object.__setattr__(self, "supplied", supplied)
 
 
 def compile_policy_set(document: dict[str, object], trust_mode: bool) -> PolicySet:
