@@ -351,10 +351,16 @@ def _compile_statement(
     elif policy_type in {PolicyType.RESOURCE, PolicyType.TRUST, PolicyType.RCP} and not (
         has_principal or has_not_principal
     ):
+        # An RCP may only name everyone, so its example differs from the other types'.
+        example = (
+            '"Principal": "*" (narrowed with conditions)'
+            if policy_type is PolicyType.RCP
+            else '"Principal": {"AWS": "arn:aws:iam::111122223333:root"}'
+        )
         raise EngineInputError(
             join_path(path, "Principal"),
             f"Missing required field Principal: a {AWS_WORDING[policy_type]} must say who it "
-            'applies to, for example "Principal": {"AWS": "arn:aws:iam::111122223333:root"}.',
+            f"applies to, for example {example}.",
         )
     if has_principal:
         principal_element = "Principal"

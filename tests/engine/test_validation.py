@@ -60,6 +60,17 @@ def test_principal_required_in_resource_policy() -> None:
     assert problem["message"].startswith("Missing required field Principal:")
 
 
+def test_principal_required_in_rcp_suggests_the_only_principal_an_rcp_may_name() -> None:
+    problem = error(policy(deny("s3:GetObject", OBJECT)), PolicyType.RCP)
+    assert problem["path"] == "Statement[0].Principal"
+    assert problem["message"] == (
+        "Missing required field Principal: a resource control policy must say who it applies "
+        'to, for example "Principal": "*" (narrowed with conditions).'
+    )
+    suggested = policy(deny("s3:GetObject", OBJECT, Principal="*"))
+    assert validate_policy(suggested, PolicyType.RCP) is None
+
+
 def test_principal_required_in_trust_policy() -> None:
     problem = error(policy(allow("sts:AssumeRole", None)), PolicyType.TRUST)
     assert problem["path"] == "Statement[0].Principal"
