@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from iamlab.engine import PolicyType, validate_policy
+from iamlab.engine.errors import describe_type, join_path
 from iamlab.world import ids
 from iamlab.world.clock import parse_time
 from iamlab.world.errors import Problem, WorldSpecError
@@ -105,21 +106,21 @@ class _Reader:
     ) -> dict[str, Any] | None:
         """Return `value` if it is an object with only the known fields, else None."""
         if not isinstance(value, dict):
-            self.problem(path, f"Expected an object, found {_describe(value)}.")
+            self.problem(path, f"Expected an object, found {describe_type(value)}.")
             return None
         known = set(required) | set(optional)
         for key in value:
             if key not in known:
                 names = ", ".join(sorted(known))
-                self.problem(_join(path, str(key)), f"Unknown field '{key}'; known: {names}.")
+                self.problem(join_path(path, str(key)), f"Unknown field '{key}'; known: {names}.")
         for key in required:
             if key not in value:
-                self.problem(_join(path, key), f"Missing required field '{key}'.")
+                self.problem(join_path(path, key), f"Missing required field '{key}'.")
         return value
 
     def string(self, value: object, path: str, *, allow_empty: bool = False) -> str | None:
         if not isinstance(value, str):
-            self.problem(path, f"Expected a string, found {_describe(value)}.")
+            self.problem(path, f"Expected a string, found {describe_type(value)}.")
             return None
         if not value and not allow_empty:
             self.problem(path, "Must not be empty.")
@@ -146,7 +147,7 @@ class _Reader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.problem(path, f"Expected a list, found {_describe(value)}.")
+            self.problem(path, f"Expected a list, found {describe_type(value)}.")
             return []
         if maximum is not None and len(value) > maximum:
             self.problem(path, f"At most {maximum} items are allowed; found {len(value)}.")
@@ -248,33 +249,33 @@ class _Builder:
         )
         if data is None:
             return
-        account_id = reader.string(data.get("id"), _join(path, "id")) if "id" in data else None
+        account_id = reader.string(data.get("id"), join_path(path, "id")) if "id" in data else None
         if account_id is not None and not ACCOUNT_ID.fullmatch(account_id):
-            reader.problem(_join(path, "id"), f"'{account_id}' is not a 12-digit account id.")
+            reader.problem(join_path(path, "id"), f"'{account_id}' is not a 12-digit account id.")
             account_id = None
         if account_id is not None and account_id in self.contents.accounts:
             reader.problem(
-                _join(path, "id"),
+                join_path(path, "id"),
                 f"Account {account_id} already appears at {self.account_paths[account_id]}.",
             )
             account_id = None
         alias = data.get("alias")
         if alias is not None:
-            alias = reader.string(alias, _join(path, "alias"))
+            alias = reader.string(alias, join_path(path, "alias"))
             if alias is not None and not ALIAS.fullmatch(alias):
                 reader.problem(
-                    _join(path, "alias"),
+                    join_path(path, "alias"),
                     f"'{alias}' is not a valid account alias: 3 to 63 lower-case letters, "
                     "digits and hyphens, not starting or ending with a hyphen.",
                 )
-        organization = self.organization(data.get("organization"), _join(path, "organization"))
+        organization = self.organization(data.get("organization"), join_path(path, "organization"))
         # Go on with a placeholder id so that problems inside the account are still found.
         account = Account(account_id or f"invalid-{path}", alias, organization)
         if account_id is not None:
             self.contents.accounts[account_id] = account
             self.account_paths[account_id] = path
         account.root_access_keys = self.access_keys(
-            data.get("root_access_keys"), _join(path, "root_access_keys"), account, "root"
+            data.get("root_access_keys"), join_path(path, "root_access_keys"), account, "root"
         )
         for index, raw_policy in enumerate(
             reader.list_of(data.get("policies"), f"{path}.policies")
@@ -303,16 +304,16 @@ class _Builder:
         data = reader.fields(raw, path, ("id",), ("management_account", "levels"))
         if data is None:
             return None
-        org_id = reader.string(data.get("id"), _join(path, "id")) if "id" in data else None
+        org_id = reader.string(data.get("id"), join_path(path, "id")) if "id" in data else None
         if org_id is not None and not ORG_ID.fullmatch(org_id):
             reader.problem(
-                _join(path, "id"),
+                join_path(path, "id"),
                 f"'{org_id}' is not an organization id: 'o-' and 10 to 32 lower-case "
                 "letters or digits.",
             )
         management = data.get("management_account", False)
         if not isinstance(management, bool):
-            reader.problem(_join(path, "management_account"), "Expected true or false.")
+            reader.problem(join_path(path, "management_account"), "Expected true or false.")
             management = False
         levels = []
         for index, raw_level in enumerate(reader.list_of(data.get("levels"), f"{path}.levels")):
@@ -436,11 +437,11 @@ class _Builder:
             return {}
         if not isinstance(raw, dict):
             self.reader.problem(
-                path, f"Expected an object of tag key to value, found {_describe(raw)}."
+                path, f"Expected an object of tag key to value, found {describe_type(raw)}."
             )
             return {}
         for tag_path, message in check_tags(raw):
-            self.reader.problem(_join(path, tag_path) if tag_path else path, message)
+            self.reader.problem(join_path(path, tag_path) if tag_path else path, message)
         return {str(key): str(value) for key, value in raw.items()}
 
     def description(self, data: dict[str, Any], path: str) -> str:
@@ -728,7 +729,7 @@ class _Builder:
             if isinstance(raw, dict):
                 reader.problem(f"{path}.type", "Expected 'oidc' or 'saml'.")
             else:
-                reader.problem(path, f"Expected an object, found {_describe(raw)}.")
+                reader.problem(path, f"Expected an object, found {describe_type(raw)}.")
             return
         if raw["type"] == "oidc":
             data = reader.fields(raw, path, ("type", "url", "client_ids"), ("thumbprints",))
@@ -880,7 +881,7 @@ class _Builder:
             params = item.get("params", {})
             if not isinstance(params, dict):
                 reader.problem(
-                    f"{call_path}.params", f"Expected an object, found {_describe(params)}."
+                    f"{call_path}.params", f"Expected an object, found {describe_type(params)}."
                 )
                 continue
             if service is not None and operation is not None:
@@ -968,7 +969,7 @@ class _Builder:
         lookup = _SpecLookup(self.contents)
         for path, role in self.trust_checks:
             for sub_path, message, missing in invalid_principals(role.trust_policy, lookup):
-                reader.problem(_join(path, sub_path), f"{message} ({missing}).")
+                reader.problem(join_path(path, sub_path), f"{message} ({missing}).")
 
     def _refers_to_invalid(self, account: Account, ref: str) -> bool:
         if not ref.startswith("arn:"):
@@ -1046,30 +1047,6 @@ def _is_ip(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _join(path: str, child: str) -> str:
-    if not path:
-        return child
-    if child.startswith("["):
-        return path + child
-    return f"{path}.{child}"
-
-
-def _describe(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
 
 
 __all__ = ["WorldContents", "read_spec"]
