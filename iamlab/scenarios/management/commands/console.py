@@ -9,7 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from iamlab.scenarios.models import Scenario, Workspace, WorkspaceError
+from iamlab.scenarios.management.lookup import loaded_scenario
+from iamlab.scenarios.models import Workspace, WorkspaceError
 
 
 class Command(BaseCommand):
@@ -46,13 +47,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         slug = options["scenario"]
-        try:
-            scenario = Scenario.objects.get(slug=slug)
-        except Scenario.DoesNotExist:
-            known = ", ".join(Scenario.objects.values_list("slug", flat=True)) or "none"
-            raise CommandError(
-                f"No scenario {slug!r} is loaded. Loaded scenarios: {known}.", returncode=1
-            ) from None
+        scenario = loaded_scenario(slug)
         name = options["workspace"]
         if len(name) > Workspace._meta.get_field("name").max_length:
             raise CommandError("A workspace name is at most 64 characters.", returncode=1)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from iamlab.scenarios.loading import dump_scenario
-from iamlab.scenarios.models import Scenario
+from iamlab.scenarios.management.lookup import loaded_scenario
 
 
 class Command(BaseCommand):
@@ -23,13 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         slug = options["slug"]
-        try:
-            scenario = Scenario.objects.get(slug=slug)
-        except Scenario.DoesNotExist:
-            known = ", ".join(Scenario.objects.values_list("slug", flat=True)) or "none"
-            raise CommandError(
-                f"No scenario {slug!r} is loaded. Loaded scenarios: {known}.", returncode=1
-            ) from None
+        scenario = loaded_scenario(slug)
         text = dump_scenario(scenario)
         if options["output"]:
             Path(options["output"]).write_text(text, encoding="utf-8")
