@@ -33,7 +33,7 @@ def test_sign_up_with_mismatched_passwords_says_where_and_makes_nothing(client: 
     assert response.status_code == 400
     body = response.content.decode()
     assert '<ul class="field-errors" id="id_password2_error">' in body
-    assert "The two password fields didn’t match." in body
+    assert "The two password fields didn\u2019t match." in body
     assert 'aria-describedby="id_password2_helptext id_password2_error"' in body
     assert not get_user_model().objects.exists()
 

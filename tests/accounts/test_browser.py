@@ -16,7 +16,8 @@ def test_student_signs_up_from_the_header_and_returns_to_the_page(page, screensh
     page.get_by_label("Password confirmation").fill("correct-horse-battery-8")
     page.get_by_role("button", name="Sign up").click()
     assert (
-        page.locator("#id_password2_error").inner_text() == "The two password fields didn’t match."
+        page.locator("#id_password2_error").inner_text()
+        == "The two password fields didn\u2019t match."
     )
     screenshot(page, f"accounts-signup-error-{width}")
 
