@@ -434,6 +434,9 @@ def assume_role_with_web_identity(request: Request) -> dict[str, Any]:
     policy_text, policy_arns = _read_session_policy_params(checker, inline_max=2048)
     checker.raise_if_any()
     assert role_arn is not None and session_name is not None and token is not None
+    # The AWS CLI passes a file:// parameter's content as it is, trailing newline included,
+    # and STS accepts such a token, as it does from AWS_WEB_IDENTITY_TOKEN_FILE.
+    token = token.strip()
 
     claims = federation.read_jwt_claims(token)
     if claims is None or not isinstance(claims.get("iss"), str):
