@@ -122,7 +122,7 @@ def test_each_of_the_three_ways_in_works_for_mallory() -> None:
     assert results[0]["stderr"] == (
         "\nAn error occurred (AccessDenied) when calling the ListObjectsV2 operation: User: "
         f"arn:aws:iam::{ACCOUNT}:user/mallory is not authorized to perform: s3:ListBucket on "
-        "resource: arn:aws:s3:::example-payroll because no identity-based policy allows the "
+        'resource: "arn:aws:s3:::example-payroll" because no identity-based policy allows the '
         "s3:ListBucket action\n"
     )
     assert json.loads(results[1]["stdout"])["FunctionError"] == "Unhandled"

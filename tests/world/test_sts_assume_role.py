@@ -411,7 +411,7 @@ def test_session_policy_narrows_the_role(world: World, alice: Credentials) -> No
     )
     assert error.message == (
         "User: arn:aws:sts::111122223333:assumed-role/ReportPublisher/alice-publishing is not "
-        "authorized to perform: s3:PutObject on resource: arn:aws:s3:::example-reports/n.csv "
+        'authorized to perform: s3:PutObject on resource: "arn:aws:s3:::example-reports/n.csv" '
         "because no session policy allows the s3:PutObject action"
     )
 
