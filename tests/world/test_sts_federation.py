@@ -453,7 +453,8 @@ def test_federation_token_needs_permission(world: World, alice: Credentials) -> 
     error = fails(world, alice, "sts", "GetFederationToken", {"Name": "partner"})
     assert error.message == (
         "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: "
-        "sts:GetFederationToken on resource: arn:aws:sts::111122223333:federated-user/partner"
+        "sts:GetFederationToken on resource: arn:aws:sts::111122223333:federated-user/partner "
+        "because no identity-based policy allows the sts:GetFederationToken action"
     )
 
 
