@@ -282,9 +282,12 @@ def test_trust_policy_naming_a_user_that_does_not_exist_is_refused(
 def test_principals_of_accounts_the_scenario_does_not_model_are_accepted(
     write_fixture: WriteFixture,
 ) -> None:
-    # IAM User Guide, "AWS JSON policy elements: Principal": a trust or resource-based policy
-    # may name an IAM user or role of another account, which AWS accepts when it exists. The
-    # scenario cannot see that account, so the principal is taken to exist there.
+    # IAM User Guide, "AWS JSON policy elements: Principal" (reference_policies_elements_
+    # principal.md), "IAM role principals" and "IAM user principals" give the forms
+    #   "Principal": { "AWS": "arn:aws:iam::AWS-account-ID:role/role-name" }
+    #   "Principal": { "AWS": "arn:aws:iam::AWS-account-ID:user/user-name" }
+    # for any account; AWS accepts them when the principal exists. The scenario cannot see an
+    # account it does not model, so such a principal is taken to exist there.
     partner_role = "arn:aws:iam::999988887777:role/PartnerAuditor"
     partner_user = "arn:aws:iam::999988887777:user/partner-admin"
     fixture = small_scenario()
