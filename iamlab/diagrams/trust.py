@@ -34,7 +34,7 @@ from iamlab.engine.wildcard import compile_pattern
 
 if TYPE_CHECKING:
     from iamlab.world import World
-    from iamlab.world.model import Role
+    from iamlab.world.entities import Role
 
 
 ADMIN_PROBE_ACTION = "iamlab:AnyAction"

@@ -10,9 +10,17 @@ from iamlab.engine.evaluation import evaluate
 from iamlab.engine.explanation import build_explanation
 from iamlab.engine.parsing import compile_policy
 from iamlab.engine.policy_types import PolicyType
+from iamlab.engine.principals import PrincipalEntry, StatementPrincipals
 from iamlab.engine.simulation import read_simulation
 
-__all__ = ["PolicyType", "simulate", "validate_policy"]
+__all__ = [
+    "PolicyType",
+    "PrincipalEntry",
+    "StatementPrincipals",
+    "simulate",
+    "statement_principals",
+    "validate_policy",
+]
 
 
 def simulate(document: dict) -> dict:  # type: ignore[type-arg]
@@ -66,3 +74,30 @@ def validate_policy(document: object, policy_type: PolicyType, path: str = "") -
             "message": "The document is nested too deeply.",
         }
     return None
+
+
+def statement_principals(
+    document: object, policy_type: PolicyType
+) -> list[StatementPrincipals] | None:
+    """List whom each statement of a policy names, classified; None when it is malformed.
+
+    The one place outside evaluation that reads Principal elements: pages and the world
+    translate these entries (their `kind`, `account`, `role_name`, `provider`) instead of
+    testing the strings again.
+    """
+    try:
+        policy = compile_policy(document, PolicyType(policy_type))
+    except (EngineInputError, RecursionError, ValueError):
+        return None
+    return [
+        StatementPrincipals(
+            path=statement.path,
+            effect=statement.effect,
+            element=statement.principal_element,
+            entries=statement.principals,
+            actions=tuple(text for text, _pattern in statement.actions),
+            action_element=statement.action_element,
+            conditional=bool(statement.conditions),
+        )
+        for statement in policy.statements
+    ]

@@ -167,8 +167,24 @@ class PrincipalEntry:
         str  # everyone, account, user, role, session, federated_user, service, federated, canonical
     )
     account: str | None = None
-    role_name: str | None = None
+    role_name: str | None = None  # for a role, and for a role session: the role's name
     partition: str | None = None
+    # For a Federated entry: "oidc" or "saml" for a provider's ARN, "web" for a provider named
+    # by its domain (accounts.google.com); None otherwise.
+    provider: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatementPrincipals:
+    """Whom one statement names, as the engine reads it, and what it lets them do."""
+
+    path: str  # "Statement" or "Statement[i]"
+    effect: str
+    element: str | None  # "Principal", "NotPrincipal", or None when the statement names nobody
+    entries: tuple[PrincipalEntry, ...]
+    actions: tuple[str, ...]  # the Action (or NotAction) values as written
+    action_element: str
+    conditional: bool  # the statement has a Condition block
 
 
 def classify_entry(key: str, value: str) -> PrincipalEntry:
@@ -182,7 +198,24 @@ def classify_entry(key: str, value: str) -> PrincipalEntry:
     if key == "Federated":
         if "*" in value or "?" in value:
             raise ValueError("a Federated principal must name one identity provider")
-        return PrincipalEntry(key, value, "federated")
+        provider_arn = parse_arn(value)
+        provider: str | None = "web"
+        if provider_arn is not None:
+            provider = next(
+                (
+                    name
+                    for name in ("oidc", "saml")
+                    if provider_arn.resource.startswith(f"{name}-provider/")
+                ),
+                None,
+            )
+        return PrincipalEntry(
+            key,
+            value,
+            "federated",
+            account=provider_arn.account if provider_arn is not None else None,
+            provider=provider,
+        )
     if key == "CanonicalUser":
         if "*" in value or "?" in value:
             raise ValueError("a CanonicalUser principal must be one canonical user ID")
@@ -223,7 +256,12 @@ def classify_entry(key: str, value: str) -> PrincipalEntry:
         kind, _, rest = arn.resource.partition("/")
         if kind == "assumed-role" and rest.count("/") == 1:
             return PrincipalEntry(
-                key, value, "session", account=arn.account, partition=arn.partition
+                key,
+                value,
+                "session",
+                account=arn.account,
+                role_name=rest.partition("/")[0],
+                partition=arn.partition,
             )
         if kind == "federated-user" and rest:
             return PrincipalEntry(

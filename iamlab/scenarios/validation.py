@@ -9,7 +9,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
 from iamlab.scenarios.models import Scenario, scenario_content
-from iamlab.scenarios.policies import PolicyValidationError
+from iamlab.scenarios.validators import PolicyValidationError
 from iamlab.scenarios.worldspec import build_spec
 from iamlab.world import World, WorldSpecError
 

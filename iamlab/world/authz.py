@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 from iamlab.engine import simulate
 from iamlab.world.callers import Caller
 from iamlab.world.clock import iso_z
+from iamlab.world.entities import Document, Group, Role, User
 from iamlab.world.errors import AwsError
 from iamlab.world.events import Check
-from iamlab.world.model import Document, Group, Role, User
 
 if TYPE_CHECKING:
-    from iamlab.world.world import World
+    from iamlab.world.state import WorldState
 
 Context = dict[str, Any]
 
@@ -26,7 +26,7 @@ _PRINCIPAL_TYPES = {
 }
 
 
-def request_context(world: World, caller: Caller) -> Context:
+def request_context(world: WorldState, caller: Caller) -> Context:
     """Return the global condition keys AWS puts in every request from `caller`."""
     now = world.now()
     context: Context = {
@@ -92,7 +92,7 @@ def principal_tags(caller: Caller) -> dict[str, str]:
     return tags
 
 
-def entity_policies(world: World, entity: User | Role | Group) -> list[Document]:
+def entity_policies(world: WorldState, entity: User | Role | Group) -> list[Document]:
     """Return an entity's inline and attached managed policy documents."""
     documents = [policy.document for policy in entity.inline_policies]
     for arn in entity.managed_policy_arns:
@@ -102,7 +102,7 @@ def entity_policies(world: World, entity: User | Role | Group) -> list[Document]
     return documents
 
 
-def identity_policies(world: World, caller: Caller) -> list[Document]:
+def identity_policies(world: WorldState, caller: Caller) -> list[Document]:
     """Return the identity-based policies that apply to the caller."""
     if caller.kind == "assumed-role" and caller.role is not None:
         return entity_policies(world, caller.role)
@@ -117,7 +117,7 @@ def identity_policies(world: World, caller: Caller) -> list[Document]:
     return []
 
 
-def permission_boundary(world: World, caller: Caller) -> Document | None:
+def permission_boundary(world: WorldState, caller: Caller) -> Document | None:
     """Return the permissions boundary of the role or user behind the caller."""
     entity: User | Role | None = None
     if caller.kind == "assumed-role":
@@ -131,7 +131,7 @@ def permission_boundary(world: World, caller: Caller) -> Document | None:
 
 
 def simulation_document(
-    world: World,
+    world: WorldState,
     caller: Caller,
     action: str,
     resource: str,
@@ -173,7 +173,7 @@ def simulation_document(
 
 
 def authorize(
-    world: World,
+    world: WorldState,
     caller: Caller,
     action: str,
     resource: str,

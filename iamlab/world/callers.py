@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from iamlab.world.credentials import Credentials
+from iamlab.world.entities import Role, Session, User
 from iamlab.world.errors import AwsError
 from iamlab.world.events import EventCaller
-from iamlab.world.model import Role, Session, User
 
 if TYPE_CHECKING:
-    from iamlab.world.world import World
+    from iamlab.world.state import WorldState
 
 CallerKind = (
     str  # user | root | assumed-role | session-token | federation-token | service | anonymous
@@ -147,7 +147,7 @@ ANONYMOUS = Caller(kind="anonymous", account_id=None, arn="anonymous")
 
 
 def resolve_caller(
-    world: World, credentials: Credentials | None, service: str, signed: bool
+    world: WorldState, credentials: Credentials | None, service: str, signed: bool
 ) -> Caller:
     """Authenticate `credentials`; raise the service's error when they don't hold."""
     if credentials is None:
@@ -182,7 +182,7 @@ def resolve_caller(
     return caller_for_session(world, session)
 
 
-def caller_for_session(world: World, session: Session) -> Caller:
+def caller_for_session(world: WorldState, session: Session) -> Caller:
     """Build the caller that a session's credentials stand for."""
     if session.kind == "assumed-role":
         role = world.find_role(session.role_arn or "")

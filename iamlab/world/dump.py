@@ -6,17 +6,17 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from iamlab.world.clock import iso_z
-from iamlab.world.model import Account, InlinePolicy
+from iamlab.world.entities import Account, InlinePolicy
 
 if TYPE_CHECKING:
-    from iamlab.world.world import World
+    from iamlab.world.state import WorldState
 
 
 def _inline(policies: list[InlinePolicy]) -> list[dict[str, Any]]:
     return [{"name": p.name, "document": copy.deepcopy(p.document)} for p in policies]
 
 
-def _account(world: World, account: Account) -> dict[str, Any]:
+def _account(world: WorldState, account: Account) -> dict[str, Any]:
     data: dict[str, Any] = {"id": account.account_id}
     if account.alias:
         data["alias"] = account.alias
@@ -134,7 +134,7 @@ def _account(world: World, account: Account) -> dict[str, Any]:
     return data
 
 
-def dump_spec(world: World) -> dict[str, Any]:
+def dump_spec(world: WorldState) -> dict[str, Any]:
     """Return the spec of the world as it is now (not its clock, sessions or event log)."""
     return {
         "start_time": iso_z(world.start_time),

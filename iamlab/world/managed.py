@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from iamlab.world import ids
-from iamlab.world.model import ManagedPolicy, PolicyVersion
+from iamlab.world.entities import ManagedPolicy, PolicyVersion
 
 # AWS published these policies long before any lab world starts.
 _PUBLISHED = datetime(2015, 2, 6, 18, 39, 46, tzinfo=UTC)

@@ -1,4 +1,8 @@
-"""IAM's rules for names, paths, tags and policy sizes (IAM-FACTS 2.4)."""
+"""IAM's rules for names, paths, tags and policy sizes (IAM-FACTS 2.4).
+
+The one home of these rules: the world's API parameters (`params.py`), its spec reader and
+the scenario models all check names, paths and tags through this module.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,20 @@ import json
 import re
 import unicodedata
 
-IAM_NAME = re.compile(r"[A-Za-z0-9+=,.@_-]+")
-# Printable ASCII between slashes; a linear-time pattern with no nested repetition.
-IAM_PATH = re.compile(r"/(?:[\x21-\x7e]*/)?")
+# The IAM API model's patterns: names `[\w+=,.@-]+` (AWS's \w is ASCII letters, digits and
+# underscore) and paths `(\u002F)|(\u002F[\u0021-\u007E]+\u002F)`: "/" alone, or printable
+# ASCII between two slashes. Both are linear-time (no nested repetition).
+IAM_NAME = re.compile(r"[A-Za-z0-9_+=,.@-]+")
+IAM_PATH = re.compile(r"/|/[!-~]+/")
+MAX_PATH_LENGTH = 512
 MAX_TAGS = 50
-_TAG_PUNCTUATION = set("_.:/=+-@")
+MAX_TAG_KEY_LENGTH = 128
+MAX_TAG_VALUE_LENGTH = 256
+# "Tag keys and values can include any combination of letters, numbers, spaces, and
+# _ . : / = + - @ symbols" (IAM User Guide, id_tags.md, "Naming tags"): Unicode letters (L),
+# numbers (N) and space separators (Z), as the IAM API's tag patterns `[\p{L}\p{Z}\p{N}...]`
+# say; a tab or a line break is no space.
+_TAG_PUNCTUATION = frozenset("_.:/=+-@")
 
 
 def check_iam_name(name: str, maximum: int, what: str) -> str | None:
@@ -26,8 +39,8 @@ def check_iam_name(name: str, maximum: int, what: str) -> str | None:
 
 def check_path(path: str) -> str | None:
     """Return what is wrong with an IAM path, or None."""
-    if len(path) > 512:
-        return "A path has at most 512 characters."
+    if len(path) > MAX_PATH_LENGTH:
+        return f"A path has at most {MAX_PATH_LENGTH} characters."
     if not IAM_PATH.fullmatch(path):
         return (
             f"'{path}' is not a valid path: it must be '/' or begin and end with '/', with "
@@ -37,14 +50,10 @@ def check_path(path: str) -> str | None:
 
 
 def _tag_text_ok(text: str) -> bool:
-    for char in text:
-        if char in _TAG_PUNCTUATION:
-            continue
-        category = unicodedata.category(char)
-        if category[0] in ("L", "N") or category[0] == "Z":
-            continue
-        return False
-    return True
+    return all(
+        char in _TAG_PUNCTUATION or unicodedata.category(char)[0] in ("L", "N", "Z")
+        for char in text
+    )
 
 
 def check_tags(tags: dict[object, object]) -> list[tuple[str, str]]:
@@ -55,11 +64,12 @@ def check_tags(tags: dict[object, object]) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     for key, value in tags.items():
         key_text = str(key)
-        if not 1 <= len(key_text) <= 128 or not _tag_text_ok(key_text):
+        if not 1 <= len(key_text) <= MAX_TAG_KEY_LENGTH or not _tag_text_ok(key_text):
             problems.append(
                 (
                     key_text,
-                    "A tag key has 1 to 128 letters, digits, spaces and _ . : / = + - @.",
+                    f"A tag key has 1 to {MAX_TAG_KEY_LENGTH} letters, digits, spaces and "
+                    "_ . : / = + - @.",
                 )
             )
         elif key_text.lower().startswith("aws:"):
@@ -75,9 +85,13 @@ def check_tags(tags: dict[object, object]) -> list[tuple[str, str]]:
         seen[key_text.lower()] = key_text
         if not isinstance(value, str):
             problems.append((key_text, "A tag value must be a string."))
-        elif len(value) > 256 or not _tag_text_ok(value):
+        elif len(value) > MAX_TAG_VALUE_LENGTH or not _tag_text_ok(value):
             problems.append(
-                (key_text, "A tag value has 0 to 256 letters, digits, spaces and _ . : / = + - @.")
+                (
+                    key_text,
+                    f"A tag value has 0 to {MAX_TAG_VALUE_LENGTH} letters, digits, spaces and "
+                    "_ . : / = + - @.",
+                )
             )
     return problems
 

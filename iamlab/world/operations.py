@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from iamlab.world.errors import AwsError
 
 if TYPE_CHECKING:
-    from iamlab.world.world import Request
+    from iamlab.world.request import Request
 
 Handler = Callable[["Request"], dict[str, Any]]
 
@@ -38,7 +38,11 @@ _REGISTRY: dict[tuple[str, str], Operation] = {}
 def operation(
     service: str, name: str, params: tuple[str, ...] = (), *, signed: bool = True
 ) -> Callable[[Handler], Handler]:
-    """Register a handler as the world's implementation of an operation."""
+    """Register a handler as the world's implementation of an operation.
+
+    world.py imports the service modules, so every operation is registered once the
+    `iamlab.world` package is imported.
+    """
 
     def register(handler: Handler) -> Handler:
         _REGISTRY[(service, name)] = Operation(service, name, handler, params, signed)
@@ -47,20 +51,13 @@ def operation(
     return register
 
 
-def _load() -> None:
-    # The service modules register their operations when imported.
-    from iamlab.world.services import awslambda, iam, s3, sts  # noqa: F401
-
-
 def operations() -> dict[tuple[str, str], Operation]:
     """Return every operation the world knows."""
-    _load()
     return dict(_REGISTRY)
 
 
 def find_operation(service: object, name: object) -> Operation:
     """Return an operation, or raise the error AWS gives for an unknown one."""
-    _load()
     if not isinstance(service, str) or service not in SERVICE_VERSIONS:
         known = ", ".join(sorted(SERVICE_VERSIONS))
         raise AwsError(

@@ -6,14 +6,13 @@ import re
 from typing import Any
 
 from iamlab.world.errors import AwsError
+from iamlab.world.names import IAM_NAME, IAM_PATH
 
 # AWS's \w in its API patterns means ASCII letters, digits and underscore.
 SESSION_NAME = re.compile(r"[A-Za-z0-9_+=,.@-]*")
 EXTERNAL_ID = re.compile(r"[A-Za-z0-9_+=,.@:/-]*")
 SERIAL_NUMBER = re.compile(r"[A-Za-z0-9_+=/:,.@-]*")
 DIGITS = re.compile(r"\d*")
-IAM_NAME = re.compile(r"[A-Za-z0-9_+=,.@-]+")
-IAM_PATH = re.compile(r"(/)|(/[\x21-\x7e]+/)")
 POLICY_CHARS = re.compile(r"[\t\n\r\x20-\xff]+")
 ACCESS_KEY_CHARS = re.compile(r"[A-Za-z0-9_]*")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -13,9 +12,7 @@ from iamlab.engine import PolicyType, validate_policy
 from iamlab.engine.errors import describe_type, join_path
 from iamlab.world import ids
 from iamlab.world.clock import parse_time
-from iamlab.world.errors import Problem, WorldSpecError
-from iamlab.world.managed import aws_managed_policies
-from iamlab.world.model import (
+from iamlab.world.entities import (
     AccessKey,
     Account,
     Bucket,
@@ -34,6 +31,8 @@ from iamlab.world.model import (
     S3Object,
     User,
 )
+from iamlab.world.errors import Problem, WorldSpecError
+from iamlab.world.managed import aws_managed_policies
 from iamlab.world.names import (
     check_iam_name,
     check_path,
@@ -41,6 +40,7 @@ from iamlab.world.names import (
     policy_size,
 )
 from iamlab.world.operations import known_operation
+from iamlab.world.state import WorldContents, WorldState
 
 DEFAULT_SEED = "iamlab"
 DEFAULT_REGION = "us-east-1"
@@ -76,20 +76,6 @@ INLINE_LIMITS = {"user": 2048, "group": 5120, "role": 10240}
 MANAGED_POLICY_LIMIT = 6144
 
 _Referable = TypeVar("_Referable", ManagedPolicy, Role)
-
-
-@dataclass
-class WorldContents:
-    """What a spec describes, before the world adds a clock and sessions."""
-
-    seed: str
-    region: str
-    source_ip: str
-    start_time: datetime
-    accounts: dict[str, Account]
-    buckets: dict[str, Bucket]
-    aws_policies: dict[str, ManagedPolicy]
-    mfa_devices: dict[str, MfaDevice] = field(default_factory=dict)
 
 
 class _Reader:
@@ -918,8 +904,6 @@ class _Builder:
         return self._find_ref(account, ref, lambda holder: holder.policies)
 
     def resolve(self) -> None:
-        from iamlab.world.principals import invalid_principals
-
         reader = self.reader
         for path, account, subject, kind in self.pending_refs:
             if kind in ("managed", "boundary"):
@@ -966,9 +950,11 @@ class _Builder:
                     )
                 else:
                     function.role_arn = role.arn
-        lookup = _SpecLookup(self.contents)
+        # Ask the world being built which named principals it lacks.
+        state = WorldState(self.contents)
         for path, role in self.trust_checks:
-            for sub_path, message, missing in invalid_principals(role.trust_policy, lookup):
+            problems = state.invalid_principals(role.trust_policy, PolicyType.TRUST)
+            for sub_path, message, missing in problems:
                 reader.problem(join_path(path, sub_path), f"{message} ({missing}).")
 
     def _refers_to_invalid(self, account: Account, ref: str) -> bool:
@@ -1009,32 +995,6 @@ class _Builder:
         return table(account).get(ref.lower())
 
 
-class _SpecLookup:
-    """Answers "does this principal exist?" for a world being built."""
-
-    def __init__(self, contents: WorldContents) -> None:
-        self.arns: set[str] = set()
-        self.accounts = set(contents.accounts)
-        for account in contents.accounts.values():
-            self.arns.update(user.arn for user in account.users.values())
-            self.arns.update(role.arn for role in account.roles.values())
-            self.arns.update(account.identity_providers)
-        self.role_names = {
-            (account.account_id, role.name)
-            for account in contents.accounts.values()
-            for role in account.roles.values()
-        }
-
-    def principal_exists(self, arn: str) -> bool:
-        return arn in self.arns
-
-    def role_exists(self, account_id: str, name: str) -> bool:
-        return (account_id, name) in self.role_names
-
-    def account_exists(self, account_id: str) -> bool:
-        return account_id in self.accounts
-
-
 def _full_aws_access() -> Document:
     return {
         "Version": "2012-10-17",
@@ -1052,4 +1012,4 @@ def _is_ip(text: str) -> bool:
     return True
 
 
-__all__ = ["WorldContents", "read_spec"]
+__all__ = ["read_spec"]

@@ -140,10 +140,24 @@ def test_a_managed_policy_may_not_name_a_principal(account: Account) -> None:
         (["team"], 'Give tags as an object of key to value, e.g. {"team": "reports"}.'),
         (
             {"aws:team": "x"},
-            "Tag key 'aws:team' starts with aws:, which AWS reserves for its own tags.",
+            "Tag 'aws:team': Tag keys starting with 'aws:' are reserved for AWS.",
         ),
-        ({"Team": "a", "team": "b"}, "Tag key 'team' appears twice (tag keys ignore case)."),
-        ({"team": 5}, "The value of tag 'team' must be a string of at most 256 characters."),
+        (
+            {"Team": "a", "team": "b"},
+            "Tag 'team': The tag key 'team' repeats 'Team' (tag keys are compared "
+            "case-insensitively).",
+        ),
+        ({"team": 5}, "Tag 'team': A tag value must be a string."),
+        # IAM allows letters, numbers, spaces and _ . : / = + - @ in keys and values alike.
+        (
+            {"team": "reports!"},
+            "Tag 'team': A tag value has 0 to 256 letters, digits, spaces and _ . : / = + - @.",
+        ),
+        (
+            {"team\tlead": "x"},
+            "Tag 'team\\tlead': A tag key has 1 to 128 letters, digits, spaces and _ . : / = + "
+            "- @.",
+        ),
     ],
 )
 def test_tags_follow_aws_rules(account: Account, tags: object, message: str) -> None:

@@ -18,21 +18,22 @@ from django.db.models.functions import Length, Lower
 from django.db.models.lookups import Exact
 from django.urls import reverse
 
-from iamlab.scenarios.policies import check_policy_field, check_tags
+from iamlab.engine import PolicyType, PrincipalEntry, statement_principals
+from iamlab.scenarios.validators import check_policy_field, check_tags
+from iamlab.world.names import IAM_NAME, IAM_PATH
 
 if TYPE_CHECKING:
     from iamlab.scenarios.validation import ScenarioProblem
     from iamlab.world import World
 
 
-# IAM's name pattern for users, groups, roles and policies (IAM API model `[\w+=,.@-]+`).
+# IAM's name pattern for users, groups, roles and policies, and its path pattern.
 iam_name_validator = RegexValidator(
-    r"^[A-Za-z0-9_+=,.@-]+$",
+    f"^{IAM_NAME.pattern}$",
     "Use only letters, digits and + = , . @ _ - (IAM's name characters).",
 )
-# IAM paths start and end with a slash (IAM API model `(\u002F)|(\u002F[\u0021-\u007E]+\u002F)`).
 iam_path_validator = RegexValidator(
-    r"^(/|/[!-~]+/)$",
+    f"^({IAM_PATH.pattern})$",
     "A path is / or starts and ends with / and holds printable ASCII, like /reports/.",
 )
 account_id_validator = RegexValidator(r"^[0-9]{12}$", "An AWS account ID is exactly 12 digits.")
@@ -417,23 +418,16 @@ class Role(IamIdentity):
     def trusted_principals(self) -> list[TrustedPrincipal]:
         """Say who the trust policy's Allow statements let assume the role, for a student."""
         trusted: list[TrustedPrincipal] = []
-        document = self.trust_policy if isinstance(self.trust_policy, dict) else {}
-        statements = document.get("Statement", [])
-        for statement in statements if isinstance(statements, list) else [statements]:
-            if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+        for statement in statement_principals(self.trust_policy, PolicyType.TRUST) or []:
+            if statement.effect != "Allow":
                 continue
-            action = statement.get("Action", "")
-            actions = ", ".join(action) if isinstance(action, list) else str(action)
-            conditional = bool(statement.get("Condition"))
-            principal = statement.get("Principal")
-            entries = principal.items() if isinstance(principal, dict) else [("AWS", principal)]
-            for kind, values in entries:
-                for value in values if isinstance(values, list) else [values]:
-                    trusted.append(
-                        TrustedPrincipal(
-                            _principal_kind(kind, str(value)), str(value), actions, conditional
-                        )
-                    )
+            actions = ", ".join(statement.actions) if statement.action_element == "Action" else ""
+            trusted += [
+                TrustedPrincipal(
+                    _principal_kind(entry), entry.value, actions, statement.conditional
+                )
+                for entry in statement.entries
+            ]
         return trusted
 
 
@@ -447,27 +441,22 @@ class TrustedPrincipal:
     conditional: bool
 
 
-def _principal_kind(element: str, value: str) -> str:
-    if element == "Service":
-        return "AWS service"
-    if element == "Federated":
-        if ":oidc-provider/" in value:
-            return "OIDC identity provider"
-        if ":saml-provider/" in value:
-            return "SAML identity provider"
-        return "web identity provider"
-    if value == "*":
-        return "anyone"
-    if value.isdigit() or value.endswith(":root"):
-        return "AWS account"
-    for marker, kind in (
-        (":user/", "IAM user"),
-        (":role/", "IAM role"),
-        (":assumed-role/", "role session"),
-    ):
-        if marker in value:
-            return kind
-    return "principal"
+# The engine's kinds of principal entry, in a student's words.
+_PRINCIPAL_KIND_WORDS = {
+    "everyone": "anyone",
+    "account": "AWS account",
+    "user": "IAM user",
+    "role": "IAM role",
+    "session": "role session",
+    "service": "AWS service",
+}
+_PROVIDER_WORDS = {"oidc": "OIDC identity provider", "saml": "SAML identity provider"}
+
+
+def _principal_kind(entry: PrincipalEntry) -> str:
+    if entry.kind == "federated":
+        return _PROVIDER_WORDS.get(entry.provider or "", "web identity provider")
+    return _PRINCIPAL_KIND_WORDS.get(entry.kind, "principal")
 
 
 class InlinePolicyOwner(models.TextChoices):

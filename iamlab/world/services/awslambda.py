@@ -11,12 +11,12 @@ from typing import Any
 from iamlab.world.authz import access_denied_message, authorize, request_context
 from iamlab.world.callers import Caller
 from iamlab.world.credentials import Credentials
+from iamlab.world.entities import LambdaFunction
 from iamlab.world.errors import AwsError
-from iamlab.world.model import LambdaFunction
 from iamlab.world.operations import operation
 from iamlab.world.params import ParamChecker
+from iamlab.world.request import Request
 from iamlab.world.services.sts import credentials_response
-from iamlab.world.world import Request
 
 LAMBDA_PRINCIPAL = "lambda.amazonaws.com"
 EXECUTION_SESSION_SECONDS = 3600
@@ -275,7 +275,7 @@ def invoke(request: Request) -> dict[str, Any]:
     function_error = None
     for call in function.calls:
         try:
-            result = world.call(
+            result = request.call_world(
                 credentials,
                 call.service,
                 call.operation,

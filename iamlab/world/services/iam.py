@@ -10,8 +10,7 @@ from typing import Any, Generic, TypeVar
 from iamlab.engine import PolicyType, validate_policy
 from iamlab.world import ids
 from iamlab.world.clock import iso
-from iamlab.world.errors import AwsError
-from iamlab.world.model import (
+from iamlab.world.entities import (
     AccessKey,
     Account,
     Document,
@@ -22,11 +21,11 @@ from iamlab.world.model import (
     Role,
     User,
 )
-from iamlab.world.names import check_tags, policy_size
+from iamlab.world.errors import AwsError
+from iamlab.world.names import IAM_NAME, IAM_PATH, check_tags, policy_size
 from iamlab.world.operations import operation
-from iamlab.world.params import IAM_NAME, IAM_PATH, POLICY_CHARS, ParamChecker
-from iamlab.world.principals import invalid_principals
-from iamlab.world.world import Request
+from iamlab.world.params import POLICY_CHARS, ParamChecker
+from iamlab.world.request import Request
 
 INLINE_LIMITS = {"user": 2048, "group": 5120, "role": 10240}
 MANAGED_POLICY_LIMIT = 6144
@@ -132,30 +131,9 @@ def _parse_document(
 
 
 def _check_trust_principals(request: Request, document: Document) -> None:
-    problems = invalid_principals(document, _WorldLookup(request))
+    problems = request.world.invalid_principals(document, PolicyType.TRUST)
     if problems:
         raise AwsError("MalformedPolicyDocument", problems[0][1], 400)
-
-
-class _WorldLookup:
-    def __init__(self, request: Request) -> None:
-        self.world = request.world
-
-    def principal_exists(self, arn: str) -> bool:
-        world = self.world
-        role = world.find_role(arn)
-        return (
-            world.find_user(arn) is not None
-            or (role is not None and role.arn == arn)
-            or world.find_provider(arn) is not None
-        )
-
-    def role_exists(self, account_id: str, name: str) -> bool:
-        account = self.world.accounts.get(account_id)
-        return account is not None and account.roles.get(name.lower()) is not None
-
-    def account_exists(self, account_id: str) -> bool:
-        return account_id in self.world.accounts
 
 
 def _find_policy(request: Request, arn: str) -> ManagedPolicy:

@@ -9,13 +9,12 @@ from typing import Any
 from iamlab.engine import PolicyType, validate_policy
 from iamlab.world.authz import denial_reason
 from iamlab.world.clock import iso
+from iamlab.world.entities import Bucket, S3Object
 from iamlab.world.errors import AwsError
 from iamlab.world.events import Check
-from iamlab.world.model import Bucket, S3Object
 from iamlab.world.operations import operation
 from iamlab.world.params import ParamChecker
-from iamlab.world.principals import invalid_principals
-from iamlab.world.world import Request
+from iamlab.world.request import Request
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_OBJECTS_PER_BUCKET = 10_000
@@ -298,10 +297,7 @@ def put_bucket_policy(request: Request) -> dict[str, Any]:
     if problem is not None:
         raise AwsError("MalformedPolicy", problem["message"], 400)
     _check_resources(document, bucket)
-    from iamlab.world.services.iam import _WorldLookup
-
-    bad = invalid_principals(document, _WorldLookup(request))
-    if bad:
+    if request.world.invalid_principals(document, PolicyType.RESOURCE):
         raise AwsError("MalformedPolicy", "Invalid principal in policy", 400)
     bucket.policy = document
     request.event.effect = {"bucket_policy": {"bucket": bucket.name}}

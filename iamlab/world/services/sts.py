@@ -14,9 +14,9 @@ from iamlab.world import federation
 from iamlab.world.authz import request_context
 from iamlab.world.callers import Caller
 from iamlab.world.clock import iso
+from iamlab.world.entities import Document, Role, Session
 from iamlab.world.errors import AwsError
 from iamlab.world.events import Check
-from iamlab.world.model import Document, Role, Session
 from iamlab.world.names import check_tags
 from iamlab.world.operations import operation
 from iamlab.world.params import (
@@ -27,7 +27,7 @@ from iamlab.world.params import (
     SESSION_NAME,
     ParamChecker,
 )
-from iamlab.world.world import Request
+from iamlab.world.request import Request
 
 ROLE_CHAINING_LIMIT = 3600
 # The share of STS's packed-policy space a session's policies and tags may take. AWS does

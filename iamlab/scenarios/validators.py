@@ -1,4 +1,4 @@
-"""Checks on the JSON a scenario holds: policy documents (through the engine) and tags."""
+"""Field validators for scenario content: policy documents (the engine's rules) and tags (IAM's)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from iamlab.engine import PolicyType, validate_policy
-
-MAX_TAGS = 50
-MAX_TAG_KEY_LENGTH = 128
-MAX_TAG_VALUE_LENGTH = 256
-TAG_KEY_PUNCTUATION = frozenset("_.:/=+-@")
+from iamlab.world.names import check_tags as tag_problems
 
 
 def policy_error(document: object, policy_type: str, path: str = "") -> dict[str, str] | None:
@@ -37,28 +33,14 @@ def check_policy_field(instance: models.Model, field: str, policy_type: str) -> 
 
 
 def tag_problem(tags: object) -> str | None:
-    """Say what is wrong with a tag map, or None when it follows AWS's tag rules."""
+    """Say what is wrong with a tag map, or None when it follows IAM's tag rules."""
     if not isinstance(tags, dict):
         return 'Give tags as an object of key to value, e.g. {"team": "reports"}.'
-    if len(tags) > MAX_TAGS:
-        return f"At most {MAX_TAGS} tags are allowed; there are {len(tags)}."
-    lowered: set[str] = set()
-    for key, value in tags.items():
-        if not 1 <= len(key) <= MAX_TAG_KEY_LENGTH:
-            return f"Tag key {key!r} must be 1 to {MAX_TAG_KEY_LENGTH} characters."
-        if not all(c.isalnum() or c.isspace() or c in TAG_KEY_PUNCTUATION for c in key):
-            return f"Tag key {key!r} may hold only letters, digits, spaces and _ . : / = + - @."
-        if key.lower().startswith("aws:"):
-            return f"Tag key {key!r} starts with aws:, which AWS reserves for its own tags."
-        if key.lower() in lowered:
-            return f"Tag key {key!r} appears twice (tag keys ignore case)."
-        lowered.add(key.lower())
-        if not isinstance(value, str) or len(value) > MAX_TAG_VALUE_LENGTH:
-            return (
-                f"The value of tag {key!r} must be a string of at most "
-                f"{MAX_TAG_VALUE_LENGTH} characters."
-            )
-    return None
+    problems = tag_problems(tags)
+    if not problems:
+        return None
+    key, message = problems[0]
+    return f"Tag {key!r}: {message}" if key else message
 
 
 def check_tags(instance: models.Model, field: str) -> None:
