@@ -33,7 +33,8 @@ from iamlab.diagrams.evaluation import evaluation_flow  # noqa: E402
 from iamlab.diagrams.graph import Diagram, to_dot  # noqa: E402
 from iamlab.diagrams.render import render_svg  # noqa: E402
 from iamlab.diagrams.sessions import session_graph  # noqa: E402
-from iamlab.diagrams.trust import _TrustGraphBuilder  # noqa: E402
+from iamlab.diagrams.trust import trust_graph  # noqa: E402
+from iamlab.diagrams.trust_analysis import analyse_trust  # noqa: E402
 from iamlab.diagrams.worlds import cached_trust_graph  # noqa: E402
 from iamlab.world import AwsError, World  # noqa: E402
 from iamlab.world.credentials import Credentials  # noqa: E402
@@ -278,14 +279,13 @@ def main() -> None:
     )
     for name, spec, story in worlds:
         world = World.from_spec(spec)
-        builder = _TrustGraphBuilder(world)
-        builder.build()
+        analysis = analyse_trust(world)
         principals = sum(len(a.users) + len(a.roles) for a in world.accounts.values())
         print(
             f"-- {name}: {principals} users and roles; trust graph asks the engine "
-            f"{builder.simulations} questions"
+            f"{analysis.questions} questions"
         )
-        measure(f"{name}: trust graph", lambda world=world: _TrustGraphBuilder(world).build())
+        measure(f"{name}: trust graph", lambda world=world: trust_graph(world))
         cached_trust_graph(world)
         render_svg(to_dot(cached_trust_graph(world)))
         repeat_ms, _repeat_cpu = timed(

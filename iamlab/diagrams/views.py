@@ -22,7 +22,7 @@ from iamlab.diagrams.graph import Diagram, to_dot
 from iamlab.diagrams.render import render_svg
 from iamlab.diagrams.sessions import session_graph
 from iamlab.diagrams.svg import inline_svg
-from iamlab.diagrams.trust import trust_audience
+from iamlab.diagrams.trust_analysis import trust_audience
 from iamlab.diagrams.worlds import WorldUnavailable, cached_trust_graph, learner_world
 from iamlab.scenarios.models import Scenario
 from iamlab.world import World

@@ -13,7 +13,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -562,3 +562,45 @@ def evaluate_clause(clause: ConditionClause, context: Context) -> ClauseRecord:
         # Some request value must satisfy the operator; for a negated one, miss every policy value.
         matched = not all(hits) if spec.negated else any(hits)
     return _clause_record(clause, matched, request_values)
+
+
+def satisfying_value(operator: str, policy_value: str) -> str | None:
+    """Return a request value that satisfies `operator` against one policy value, or None.
+
+    For pages that ask "what would the request need?" (the trust graph's conditional
+    arrows): a value that makes the condition true, when adding one value can. Negated
+    operators and policy variables cannot be satisfied that way, and get None.
+    """
+    _qualifier, base, _if_exists = _operator_parts(operator)
+    if "${" in policy_value:
+        return None  # a policy variable: its value depends on the caller
+    if base == "Null":
+        return "present" if policy_value == "false" else None
+    spec = OPERATORS.get(base)
+    if spec is None or spec.negated:
+        return None
+    if base in ("StringLike", "ArnLike"):
+        return policy_value.replace("*", "").replace("?", "x")
+    if spec.family == "IpAddress":
+        try:
+            return str(ipaddress.ip_network(policy_value, strict=False).network_address)
+        except ValueError:
+            return None
+    if base.endswith(("LessThan", "GreaterThan")):
+        step = -1 if base.endswith("LessThan") else 1
+        return _one_step(spec.family, policy_value, step)
+    return policy_value  # an equality, or an ordering that includes equality
+
+
+def _one_step(family: str, policy_value: str, step: int) -> str | None:
+    """Return a number or date one unit (one second) past the policy value, towards `step`."""
+    if family == "Numeric":
+        try:
+            return str(Decimal(policy_value) + step)
+        except InvalidOperation:
+            return None
+    try:
+        moment = datetime.fromisoformat(policy_value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (moment + timedelta(seconds=step)).isoformat().replace("+00:00", "Z")

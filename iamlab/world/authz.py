@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from iamlab.engine import simulate
 from iamlab.world.callers import Caller
 from iamlab.world.clock import iso_z
-from iamlab.world.entities import Document, Group, Role, User
+from iamlab.world.entities import Document, Role, User
 from iamlab.world.errors import AwsError
 from iamlab.world.events import Check
 
@@ -92,28 +92,12 @@ def principal_tags(caller: Caller) -> dict[str, str]:
     return tags
 
 
-def entity_policies(world: WorldState, entity: User | Role | Group) -> list[Document]:
-    """Return an entity's inline and attached managed policy documents."""
-    documents = [policy.document for policy in entity.inline_policies]
-    for arn in entity.managed_policy_arns:
-        policy = world.find_policy(arn)
-        if policy is not None:
-            documents.append(policy.document)
-    return documents
-
-
 def identity_policies(world: WorldState, caller: Caller) -> list[Document]:
     """Return the identity-based policies that apply to the caller."""
     if caller.kind == "assumed-role" and caller.role is not None:
-        return entity_policies(world, caller.role)
+        return world.identity_policy_documents(caller.role)
     if caller.kind in ("user", "session-token", "federation-token") and caller.user is not None:
-        documents = entity_policies(world, caller.user)
-        account = world.accounts[caller.user.account_id]
-        for group_name in caller.user.group_names:
-            group = account.groups.get(group_name.lower())
-            if group is not None:
-                documents.extend(entity_policies(world, group))
-        return documents
+        return world.identity_policy_documents(caller.user)
     return []
 
 

@@ -21,6 +21,7 @@ from iamlab.world.entities import (
     Account,
     Bucket,
     Document,
+    Group,
     IdentityProvider,
     ManagedPolicy,
     MfaDevice,
@@ -118,6 +119,26 @@ class WorldState:
             return None
         account = self.accounts.get(parts[4])
         return account.identity_providers.get(arn) if account else None
+
+    def identity_policy_documents(self, entity: User | Role) -> list[Document]:
+        """Return the identity-based policies of a user (its groups' too) or of a role."""
+        documents = self.attached_documents(entity)
+        if isinstance(entity, User):
+            account = self.accounts[entity.account_id]
+            for group_name in entity.group_names:
+                group = account.groups.get(group_name.lower())
+                if group is not None:
+                    documents.extend(self.attached_documents(group))
+        return documents
+
+    def attached_documents(self, entity: User | Role | Group) -> list[Document]:
+        """Return an entity's inline and attached managed policy documents."""
+        documents = [policy.document for policy in entity.inline_policies]
+        for arn in entity.managed_policy_arns:
+            policy = self.find_policy(arn)
+            if policy is not None:
+                documents.append(policy.document)
+        return documents
 
     def _organization_levels(self, account_id: str | None) -> list[OrganizationLevel]:
         """Return the organization levels whose SCPs and RCPs apply to an account."""

@@ -10,7 +10,8 @@ import pytest
 
 from iamlab.diagrams.graph import to_dot
 from iamlab.diagrams.legend import EdgeKind, Mark, NodeKind
-from iamlab.diagrams.trust import trust_audience, trust_graph
+from iamlab.diagrams.trust import trust_graph
+from iamlab.diagrams.trust_analysis import trust_audience
 from iamlab.world import World
 from iamlab.world.examples import iam_roles_spec
 
