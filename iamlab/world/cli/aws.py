@@ -29,7 +29,7 @@ from iamlab.world.cli.values import convert, validate
 from iamlab.world.credentials import Credentials
 
 if TYPE_CHECKING:
-    from iamlab.world.cli.console import ConsoleState
+    from iamlab.world.cli.state import ConsoleState
     from iamlab.world.world import World
 
 VERSION = "aws-cli/2.22.0 Python/3.11 IAM-Lab/simulated"

@@ -7,20 +7,20 @@ variables, profiles, cached role credentials, virtual files, a pending prompt) l
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from iamlab.world.cli import lab
 from iamlab.world.cli.aws import run_aws
 from iamlab.world.cli.configure import run_configure
-from iamlab.world.cli.credentials import CachedRoleCredentials, MfaCodeNeeded
+from iamlab.world.cli.credentials import MfaCodeNeeded
 from iamlab.world.cli.errors import CliError
-from iamlab.world.cli.files import FileError, VirtualFiles
+from iamlab.world.cli.files import FileError
 from iamlab.world.cli.help import console_help
 from iamlab.world.cli.result import CommandResult
 from iamlab.world.cli.s3 import run_s3
 from iamlab.world.cli.shell import ParsedLine, ShellSyntaxError, Word, is_valid_name, parse_line
+from iamlab.world.cli.state import ConsoleState, PendingPrompt
 
 if TYPE_CHECKING:
     from iamlab.world.world import World
@@ -40,31 +40,6 @@ MONTH_FULL_NAMES = [
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 ]  # fmt: skip
-
-
-@dataclass
-class PendingPrompt:
-    """A command waiting for the learner to type an MFA code on the next line."""
-
-    line: str
-    profile: str
-
-
-@dataclass
-class ConsoleState:
-    """Everything a console remembers between lines."""
-
-    variables: dict[str, str] = field(default_factory=dict)
-    exported: dict[str, None] = field(default_factory=dict)  # an ordered set of names
-    config: dict[str, dict[str, str]] = field(default_factory=dict)  # profile -> settings
-    role_cache: dict[str, CachedRoleCredentials] = field(default_factory=dict)
-    files: VirtualFiles = field(default_factory=VirtualFiles)
-    last_exit_code: int = 0
-    pending: PendingPrompt | None = None
-
-    def environment(self) -> dict[str, str]:
-        """Return the exported variables: what a command sees."""
-        return {name: self.variables[name] for name in self.exported if name in self.variables}
 
 
 class Console:

@@ -23,10 +23,10 @@ from iamlab.world.cli.errors import (
     service_error,
     validation_failed,
 )
+from iamlab.world.cli.state import CachedRoleCredentials, ConsoleState
 from iamlab.world.credentials import Credentials
 
 if TYPE_CHECKING:
-    from iamlab.world.cli.console import ConsoleState
     from iamlab.world.world import World
 
 # botocore refreshes cached assume-role credentials this close to their expiry.
@@ -48,15 +48,6 @@ PROFILE_SETTINGS = (
     "duration_seconds",
     "web_identity_token_file",
 )
-
-
-@dataclass
-class CachedRoleCredentials:
-    """Credentials a role profile obtained, and what they were obtained for."""
-
-    credentials: Credentials
-    expiration: datetime
-    settings: tuple[tuple[str, str], ...]
 
 
 @dataclass

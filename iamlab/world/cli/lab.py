@@ -14,7 +14,7 @@ from iamlab.world.cli.errors import CliError
 from iamlab.world.cli.result import CommandResult
 
 if TYPE_CHECKING:
-    from iamlab.world.cli.console import ConsoleState
+    from iamlab.world.cli.state import ConsoleState
     from iamlab.world.world import World
 
 LAB_USAGE = """\
