@@ -36,7 +36,7 @@ def test_the_guides_example_loads_and_its_commands_work(tmp_path: Path) -> None:
     call_command("loadscenario", str(path), stdout=stdout)
     output = StringIO()
     call_command(
-        "console",
+        "labshell",
         "--scenario",
         "tiny",
         "--json",

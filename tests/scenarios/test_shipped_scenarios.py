@@ -20,7 +20,7 @@ def play(slug: str, lines: list[str]) -> list[dict[str, object]]:
     call_command("loadscenario", str(FIXTURES / f"{slug}.json"), stdout=StringIO())
     stdout = StringIO()
     call_command(
-        "console",
+        "labshell",
         "--scenario",
         slug,
         "--json",

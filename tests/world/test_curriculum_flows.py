@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from world_helpers import arn, fails, policy
+from world_helpers import arn, fails, policy_json
 
 from iamlab.world import Credentials, World
 from iamlab.world.examples import ACCOUNT_ID, OIDC_PROVIDER_ARN, SAML_PROVIDER_ARN
@@ -203,7 +203,7 @@ def test_editing_the_trust_policy_changes_who_may_assume(
     world: World, alice: Credentials, carol: Credentials
 ) -> None:
     assume_publisher(world, alice)
-    carol_only = policy(
+    carol_only = policy_json(
         {"Effect": "Allow", "Principal": {"AWS": arn("user", "carol")}, "Action": "sts:AssumeRole"}
     )
     world.call(
@@ -231,7 +231,7 @@ def test_cross_account_role_with_external_id(iam_roles_spec: dict) -> None:
             {
                 "name": "ReportsAuditor",
                 "trust_policy": json.loads(
-                    policy(
+                    policy_json(
                         {
                             "Effect": "Allow",
                             "Principal": {"AWS": ACCOUNT_ID},
@@ -281,7 +281,7 @@ def test_a_trust_policy_open_to_everyone_lets_other_accounts_in(iam_roles_spec: 
                         {
                             "name": "AssumeAnything",
                             "document": json.loads(
-                                policy(
+                                policy_json(
                                     {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}
                                 )
                             ),
@@ -300,7 +300,7 @@ def test_a_trust_policy_open_to_everyone_lets_other_accounts_in(iam_roles_spec: 
         "arn:aws:sts::111122223333:assumed-role/ReportPublisher/mallory"
     )
     # closing the hole: name the principal, and mallory is out
-    fixed = policy(
+    fixed = policy_json(
         {"Effect": "Allow", "Principal": {"AWS": arn("user", "alice")}, "Action": "sts:AssumeRole"}
     )
     world.accounts[ACCOUNT_ID].roles["reportpublisher"].trust_policy = json.loads(fixed)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from world_helpers import arn, fails, policy
+from world_helpers import arn, fails, policy_json
 
 from iamlab.world import Credentials, World
 from iamlab.world.examples import ACCOUNT_ID
 
-TRUST_LAMBDA = policy(
+TRUST_LAMBDA = policy_json(
     {
         "Effect": "Allow",
         "Principal": {"Service": "lambda.amazonaws.com"},
@@ -227,7 +227,7 @@ def test_create_role_that_exists(admin_world: World, admin: Credentials) -> None
 
 
 def test_create_role_with_an_invalid_principal(admin_world: World, admin: Credentials) -> None:
-    trust = policy(
+    trust = policy_json(
         {
             "Effect": "Allow",
             "Principal": {"AWS": arn("user", "mallory")},
@@ -254,7 +254,9 @@ def test_a_trust_policy_may_name_a_role_of_an_account_the_world_does_not_model(
     # AWS accepts a principal of another account when it exists; the world cannot see that
     # account, so it takes the principal to exist there. Its own accounts are still checked.
     partner = "arn:aws:iam::999988887777:role/PartnerAuditor"
-    trust = policy({"Effect": "Allow", "Principal": {"AWS": partner}, "Action": "sts:AssumeRole"})
+    trust = policy_json(
+        {"Effect": "Allow", "Principal": {"AWS": partner}, "Action": "sts:AssumeRole"}
+    )
     admin_world.call(
         admin, "iam", "CreateRole", {"RoleName": "PartnerAccess", "AssumeRolePolicyDocument": trust}
     )
@@ -266,7 +268,7 @@ def test_a_trust_policy_may_name_a_role_of_an_account_the_world_does_not_model(
         "PutBucketPolicy",
         {
             "Bucket": "example-reports",
-            "Policy": policy(
+            "Policy": policy_json(
                 {
                     "Effect": "Allow",
                     "Principal": {"AWS": "arn:aws:iam::999988887777:user/partner-admin"},
@@ -344,7 +346,7 @@ def test_trust_policy_size_quota(admin_world: World, admin: Credentials) -> None
         admin,
         "iam",
         "UpdateAssumeRolePolicy",
-        {"RoleName": "ReportPublisher", "PolicyDocument": policy(statement)},
+        {"RoleName": "ReportPublisher", "PolicyDocument": policy_json(statement)},
     )
     assert (error.code, error.message, error.status) == (
         "LimitExceeded",
@@ -400,7 +402,7 @@ def test_attach_a_policy_that_does_not_exist(admin_world: World, admin: Credenti
 
 
 def test_put_and_delete_role_policy(admin_world: World, admin: Credentials) -> None:
-    document = policy({"Effect": "Allow", "Action": "s3:DeleteObject", "Resource": "*"})
+    document = policy_json({"Effect": "Allow", "Action": "s3:DeleteObject", "Resource": "*"})
     admin_world.call(
         admin,
         "iam",
@@ -424,7 +426,7 @@ def test_put_and_delete_role_policy(admin_world: World, admin: Credentials) -> N
 
 
 def test_put_role_policy_rejects_a_principal(admin_world: World, admin: Credentials) -> None:
-    document = policy(
+    document = policy_json(
         {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}
     )
     error = fails(
@@ -439,7 +441,7 @@ def test_put_role_policy_rejects_a_principal(admin_world: World, admin: Credenti
 
 
 def test_user_inline_policies_share_2048_characters(admin_world: World, admin: Credentials) -> None:
-    big = policy(
+    big = policy_json(
         {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/" + "k" * 2000}
     )
     error = fails(
@@ -467,7 +469,7 @@ def test_put_user_policy_and_attach_user_policy(admin_world: World, admin: Crede
         {
             "UserName": "alice",
             "PolicyName": "Write",
-            "PolicyDocument": policy(
+            "PolicyDocument": policy_json(
                 {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}
             ),
         },
@@ -500,7 +502,7 @@ def test_create_access_key_up_to_two(admin_world: World, admin: Credentials) -> 
 def test_create_policy_version_and_set_default(admin_world: World, admin: Credentials) -> None:
     policy_arn = "arn:aws:iam::111122223333:policy/ReportsReadOnly"
     alice = admin_world.credentials_for_user(ACCOUNT_ID, "alice")
-    widened = policy({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})
+    widened = policy_json({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})
     response = admin_world.call(
         admin,
         "iam",
@@ -546,7 +548,7 @@ def test_aws_managed_policies_cannot_get_versions(admin_world: World, admin: Cre
         "CreatePolicyVersion",
         {
             "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess",
-            "PolicyDocument": policy({"Effect": "Allow", "Action": "*", "Resource": "*"}),
+            "PolicyDocument": policy_json({"Effect": "Allow", "Action": "*", "Resource": "*"}),
         },
     )
     assert error.code == "AccessDenied"
@@ -573,7 +575,7 @@ def test_escalation_through_create_policy_version(iam_roles_spec: dict) -> None:
         "CreatePolicyVersion",
         {
             "PolicyArn": "arn:aws:iam::111122223333:policy/ReportsReadOnly",
-            "PolicyDocument": policy({"Effect": "Allow", "Action": "*", "Resource": "*"}),
+            "PolicyDocument": policy_json({"Effect": "Allow", "Action": "*", "Resource": "*"}),
             "SetAsDefault": True,
         },
     )
@@ -642,7 +644,7 @@ def test_get_detach_and_delete_user_policies(admin_world: World, admin: Credenti
 
 
 def test_create_and_list_policies(admin_world: World, admin: Credentials) -> None:
-    document = policy({"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"})
+    document = policy_json({"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"})
     created = admin_world.call(
         admin,
         "iam",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from world_helpers import arn, fails, policy
+from world_helpers import arn, fails, policy_json
 
 from iamlab.world import Credentials, World
 from iamlab.world.authz import request_context
@@ -115,7 +115,7 @@ def test_organization_keys(iam_roles_spec: dict) -> None:
 
 def test_scp_denial_is_worded_as_explicit(iam_roles_spec: dict) -> None:
     deny_s3 = json.loads(
-        policy(
+        policy_json(
             {"Effect": "Allow", "Action": "*", "Resource": "*"},
             {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"},
         )
@@ -135,7 +135,7 @@ def test_scp_denial_is_worded_as_explicit(iam_roles_spec: dict) -> None:
 
 
 def test_scps_do_not_apply_to_the_management_account(iam_roles_spec: dict) -> None:
-    deny_all = json.loads(policy({"Effect": "Deny", "Action": "*", "Resource": "*"}))
+    deny_all = json.loads(policy_json({"Effect": "Deny", "Action": "*", "Resource": "*"}))
     iam_roles_spec["accounts"][0]["organization"] = {
         "id": "o-a1b2c3d4e5",
         "management_account": True,
@@ -183,7 +183,7 @@ def test_boundary_limits_the_role(iam_roles_spec: dict) -> None:
         {
             "name": "ReadOnlyBoundary",
             "document": json.loads(
-                policy({"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"})
+                policy_json({"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"})
             ),
         }
     )
@@ -206,7 +206,7 @@ def test_boundary_limits_the_role(iam_roles_spec: dict) -> None:
 
 def test_rcp_limits_the_resources_of_the_account(iam_roles_spec: dict) -> None:
     only_org = json.loads(
-        policy(
+        policy_json(
             {
                 "Effect": "Deny",
                 "Principal": "*",
@@ -224,7 +224,7 @@ def test_rcp_limits_the_resources_of_the_account(iam_roles_spec: dict) -> None:
         ],
     }
     iam_roles_spec["accounts"][0]["s3_buckets"][0]["policy"] = json.loads(
-        policy(
+        policy_json(
             {
                 "Effect": "Allow",
                 "Principal": {"AWS": "444455556666"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from world_helpers import arn, fails, policy
+from world_helpers import arn, fails, policy_json
 
 from iamlab.world import Credentials, World
 from iamlab.world.examples import ACCOUNT_ID
@@ -112,7 +112,7 @@ def test_bucket_policy_alone_can_allow_in_the_same_account(iam_roles_spec: dict)
     world = bucket_policy_world(
         iam_roles_spec,
         json.loads(
-            policy(
+            policy_json(
                 {
                     "Effect": "Allow",
                     "Principal": {"AWS": arn("user", "carol")},
@@ -134,7 +134,7 @@ def test_explicit_deny_in_a_bucket_policy_wins(iam_roles_spec: dict) -> None:
     world = bucket_policy_world(
         iam_roles_spec,
         json.loads(
-            policy(
+            policy_json(
                 {
                     "Effect": "Deny",
                     "Principal": "*",
@@ -158,7 +158,7 @@ def test_anonymous_access_through_a_public_bucket_policy(iam_roles_spec: dict) -
     world = bucket_policy_world(
         iam_roles_spec,
         json.loads(
-            policy(
+            policy_json(
                 {
                     "Effect": "Allow",
                     "Principal": "*",
@@ -189,7 +189,7 @@ def test_get_and_put_bucket_policy(iam_roles_spec: dict) -> None:
         "The bucket policy does not exist",
         404,
     )
-    document = policy(
+    document = policy_json(
         {
             "Sid": "DenyDeletes",
             "Effect": "Deny",
@@ -216,7 +216,7 @@ def test_put_bucket_policy_rejects_bad_policies(iam_roles_spec: dict) -> None:
         "MalformedPolicy",
         "Policies must be valid JSON and the first byte must be '{'",
     )
-    other_bucket = policy(
+    other_bucket = policy_json(
         {
             "Effect": "Allow",
             "Principal": "*",
@@ -228,7 +228,7 @@ def test_put_bucket_policy_rejects_bad_policies(iam_roles_spec: dict) -> None:
         world, carol, "s3", "PutBucketPolicy", {"Bucket": REPORTS, "Policy": other_bucket}
     )
     assert (error.code, error.message) == ("MalformedPolicy", "Policy has invalid resource")
-    ghost = policy(
+    ghost = policy_json(
         {
             "Effect": "Allow",
             "Principal": {"AWS": arn("user", "ghost")},
@@ -265,7 +265,7 @@ def test_cross_account_needs_both_sides(iam_roles_spec: dict) -> None:
             "s3_buckets": [
                 {
                     "name": "partner-data",
-                    "policy": json.loads(policy(statement)),
+                    "policy": json.loads(policy_json(statement)),
                     "objects": [{"key": "shared.csv", "body": "a,b"}],
                 }
             ],

@@ -6,7 +6,7 @@ import hashlib
 import json
 
 import pytest
-from world_helpers import arn, fails, policy
+from world_helpers import arn, fails, policy_json
 
 from iamlab.world import Credentials, World
 from iamlab.world.examples import ACCOUNT_ID
@@ -219,7 +219,7 @@ def chaining_world(iam_roles_spec: dict) -> World:
         {
             "name": "ChainToReaders",
             "document": json.loads(
-                policy(
+                policy_json(
                     {
                         "Effect": "Allow",
                         "Action": "sts:AssumeRole",
@@ -401,7 +401,7 @@ def test_external_id_condition(iam_roles_spec: dict) -> None:
 
 
 def test_session_policy_narrows_the_role(world: World, alice: Credentials) -> None:
-    only_read = policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
+    only_read = policy_json({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
     response = assume(world, alice, Policy=only_read)
     assert response["PackedPolicySize"] == 15
     session = Credentials.from_response(response)
@@ -426,7 +426,7 @@ def test_session_policy_narrows_the_role(world: World, alice: Credentials) -> No
 
 
 def test_session_policy_cannot_add_permissions(world: World, alice: Credentials) -> None:
-    everything = policy({"Effect": "Allow", "Action": "*", "Resource": "*"})
+    everything = policy_json({"Effect": "Allow", "Action": "*", "Resource": "*"})
     session = Credentials.from_response(assume(world, alice, Policy=everything))
     error = fails(
         world, session, "s3", "DeleteObject", {"Bucket": "example-reports", "Key": "q1.csv"}
@@ -669,7 +669,7 @@ def _reason_world(iam_roles_spec: dict, scp: dict | None = None) -> World:
             {
                 "name": "TrustsTheAccount",
                 "trust_policy": json.loads(
-                    policy(
+                    policy_json(
                         {
                             "Effect": "Allow",
                             "Principal": {"AWS": ACCOUNT_ID},
@@ -681,7 +681,7 @@ def _reason_world(iam_roles_spec: dict, scp: dict | None = None) -> World:
             {
                 "name": "RefusesAlice",
                 "trust_policy": json.loads(
-                    policy(
+                    policy_json(
                         {
                             "Effect": "Allow",
                             "Principal": {"AWS": ALICE},
@@ -724,13 +724,13 @@ def test_assume_role_denials_carry_the_documented_reason_for_each_cause(
 
 
 def test_assume_role_denied_by_an_scp(iam_roles_spec: dict) -> None:
-    only_s3 = json.loads(policy({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}))
+    only_s3 = json.loads(policy_json({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}))
     world = _reason_world(json.loads(json.dumps(iam_roles_spec)), scp=only_s3)
     assert _assume_fails(world, PUBLISHER) == _documented(
         PUBLISHER, "because no service control policy allows the sts:AssumeRole action"
     )
     no_sts = json.loads(
-        policy(
+        policy_json(
             {"Effect": "Allow", "Action": "*", "Resource": "*"},
             {"Effect": "Deny", "Action": "sts:*", "Resource": "*"},
         )

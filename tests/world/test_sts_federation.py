@@ -6,7 +6,7 @@ import base64
 import json
 
 import pytest
-from world_helpers import arn, fails, policy
+from world_helpers import arn, fails, policy_json
 
 from iamlab.world import Credentials, World
 from iamlab.world.examples import ACCOUNT_ID, OIDC_PROVIDER_ARN, SAML_PROVIDER_ARN
@@ -433,7 +433,7 @@ def test_federation_token_with_session_policy_is_the_intersection(
         "GetFederationToken",
         {
             "Name": "partner",
-            "Policy": policy({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}),
+            "Policy": policy_json({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}),
         },
     )
     assert response["PackedPolicySize"] == 14

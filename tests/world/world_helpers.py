@@ -16,7 +16,7 @@ def arn(kind: str, name: str) -> str:
     return f"arn:aws:iam::{ACCOUNT_ID}:{kind}/{name}"
 
 
-def policy(*statements: dict[str, Any]) -> str:
+def policy_json(*statements: dict[str, Any]) -> str:
     """Return a policy document as the JSON text the API takes."""
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 

@@ -1,4 +1,4 @@
-"""`manage.py console`: the iam-roles story typed line by line into a learner's workspace."""
+"""`manage.py labshell`: the iam-roles story typed line by line into a learner's workspace."""
 
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ SERVICE_ROLE = "arn:aws:iam::111122223333:role/service-role"
 PUBLISHER_SESSION = "arn:aws:sts::111122223333:assumed-role/ReportPublisher/alice-publishing"
 
 
-def console(lines: list[str], *options: str) -> tuple[str, str]:
-    """Feed lines to the console command; return what it printed (stdout, stderr)."""
+def labshell(lines: list[str], *options: str) -> tuple[str, str]:
+    """Feed lines to the labshell command; return what it printed (stdout, stderr)."""
     stdout, stderr = StringIO(), StringIO()
     call_command(
-        "console",
+        "labshell",
         "--scenario",
         "iam-roles",
         *options,
@@ -35,7 +35,7 @@ def console(lines: list[str], *options: str) -> tuple[str, str]:
 
 
 def records(lines: list[str], *options: str) -> list[dict[str, object]]:
-    stdout, stderr = console(lines, "--json", *options)
+    stdout, stderr = labshell(lines, "--json", *options)
     assert stderr == ""
     return [json.loads(line) for line in stdout.splitlines()]
 
@@ -50,7 +50,7 @@ def access_denied(principal: str, action: str, resource: str, operation: str) ->
     )
 
 
-def test_the_iam_roles_story_played_through_the_console(iam_roles: Scenario) -> None:
+def test_the_iam_roles_story_played_through_the_shell(iam_roles: Scenario) -> None:
     # alice, with her long-term key: she may read the reports but not write them.
     first = records(
         [
@@ -154,7 +154,7 @@ def test_passing_the_admin_role_to_lambda_is_for_carol_not_alice(iam_roles: Scen
 
 
 def test_plain_output_is_what_the_cli_prints_on_each_stream(iam_roles: Scenario) -> None:
-    stdout, stderr = console(
+    stdout, stderr = labshell(
         [
             "aws s3 cp s3://example-reports/q2.csv - --profile alice",
             "aws s3api put-object --bucket example-reports --key q3.csv --profile alice",
@@ -177,9 +177,9 @@ def test_plain_output_is_what_the_cli_prints_on_each_stream(iam_roles: Scenario)
 
 
 def test_a_named_workspace_resumes_with_its_clock_and_credentials(iam_roles: Scenario) -> None:
-    console(["sleep 600", "export AWS_PROFILE=alice"], "--workspace", "mine")
+    labshell(["sleep 600", "export AWS_PROFILE=alice"], "--workspace", "mine")
 
-    stdout, _ = console(
+    stdout, _ = labshell(
         ["date", "aws sts get-caller-identity --query Arn --output text"], "--workspace", "mine"
     )
 
@@ -187,22 +187,22 @@ def test_a_named_workspace_resumes_with_its_clock_and_credentials(iam_roles: Sce
 
 
 def test_without_a_name_each_run_starts_a_fresh_workspace(iam_roles: Scenario) -> None:
-    console(["sleep 600"])
+    labshell(["sleep 600"])
 
-    stdout, _ = console(["date"])
+    stdout, _ = labshell(["date"])
 
     assert stdout == "Mon Jan  5 09:00:00 UTC 2026\n"
     assert Workspace.objects.filter(scenario=iam_roles, name="").count() == 2
 
 
 def test_blank_lines_and_comments_are_not_logged(iam_roles: Scenario) -> None:
-    console(["", "# alice looks around", "date", "   "], "--workspace", "quiet")
+    labshell(["", "# alice looks around", "date", "   "], "--workspace", "quiet")
 
     assert Workspace.objects.get(name="quiet").lines() == ["date"]
 
 
 def test_json_output_is_one_object_per_command(iam_roles: Scenario) -> None:
-    stdout, _ = console(["date", "nonsense"], "--json")
+    stdout, _ = labshell(["date", "nonsense"], "--json")
 
     assert [json.loads(line) for line in stdout.splitlines()] == [
         {
@@ -224,7 +224,7 @@ def test_json_output_is_one_object_per_command(iam_roles: Scenario) -> None:
 def test_an_unknown_scenario_is_a_clear_error(iam_roles: Scenario) -> None:
     with pytest.raises(CommandError) as refused:
         call_command(
-            "console", "--scenario", "iam-rolez", stdin=StringIO("date\n"), stdout=StringIO()
+            "labshell", "--scenario", "iam-rolez", stdin=StringIO("date\n"), stdout=StringIO()
         )
 
     assert str(refused.value) == "No scenario 'iam-rolez' is loaded. Loaded scenarios: iam-roles."
@@ -253,7 +253,7 @@ def test_a_scenario_that_builds_no_world_is_a_clear_error(write_fixture: WriteFi
     call_command("loaddata", str(write_fixture(fixture)), stdout=StringIO())
 
     with pytest.raises(CommandError) as refused:
-        call_command("console", "--scenario", "tiny", stdin=StringIO("date\n"), stdout=StringIO())
+        call_command("labshell", "--scenario", "tiny", stdin=StringIO("date\n"), stdout=StringIO())
 
     assert str(refused.value) == (
         "The scenario 'tiny' cannot be built into a world right now (1 problem); an instructor "
@@ -264,9 +264,9 @@ def test_a_scenario_that_builds_no_world_is_a_clear_error(write_fixture: WriteFi
 
 
 def test_reset_starts_a_named_workspace_afresh_and_keeps_the_old_log(iam_roles: Scenario) -> None:
-    console(["sleep 600"], "--workspace", "mine")
+    labshell(["sleep 600"], "--workspace", "mine")
 
-    stdout, _ = console(["date"], "--workspace", "mine", "--reset")
+    stdout, _ = labshell(["date"], "--workspace", "mine", "--reset")
 
     assert stdout == "Mon Jan  5 09:00:00 UTC 2026\n"
     old, new = Workspace.objects.filter(name="mine").order_by("pk")

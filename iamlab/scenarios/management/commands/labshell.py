@@ -1,4 +1,4 @@
-"""`manage.py console --scenario SLUG`: run AWS CLI lines from standard input in a workspace."""
+"""`manage.py labshell --scenario SLUG`: run shell lines from standard input in a workspace."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from iamlab.scenarios.models import Workspace, WorkspaceError
 
 class Command(BaseCommand):
     help = (
-        "Read console commands (aws ..., export, sleep, date, help) from standard input, one "
+        "Read shell commands (aws ..., export, sleep, date, help) from standard input, one "
         "per line, and run each in a workspace of the scenario, appending it to its log. "
         "A named workspace is created on first use and resumed afterwards; without a name "
         "the commands run in a fresh workspace."
