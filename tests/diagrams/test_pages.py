@@ -297,3 +297,22 @@ def test_download_of_a_scenario_without_a_world_is_refused_with_the_reason(
     assert response.status_code == 409
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response.content.decode() == html.unescape(UNAVAILABLE)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/diagrams/",
+        "/diagrams/scenarios/iam-roles/trust/",
+        "/diagrams/scenarios/iam-roles/evaluation/",
+        "/scenarios/iam-roles/",
+    ],
+)
+def test_diagram_styles_are_linked_once_in_the_head(
+    client: Client, iam_roles: Scenario, url: str
+) -> None:
+    content = client.get(url).content.decode()
+    link = '<link rel="stylesheet" href="/static/diagrams/diagrams.css">'
+    head, _, body = content.partition("</head>")
+    assert head.count(link) == 1
+    assert "diagrams.css" not in body
