@@ -5,8 +5,8 @@ Run: .venv/bin/python bench/diagrams.py
 For the iam-roles world and a generated world of 200 principals (4 accounts of 38 users
 and 12 roles each), it prints, per diagram, the milliseconds to build the diagram (for the
 trust graph this is the engine's simulations), to render it the first time (`dot` run,
-SVG made safe, stored in the cache) and to render it again (a cache hit). Goals from
-issue 6: cached under 2 ms; first render of the iam-roles trust graph under 150 ms.
+SVG made safe, stored in the cache) and to render it again (a cache hit). The goals:
+cached under 2 ms; first render of the iam-roles trust graph under 150 ms.
 """
 
 from __future__ import annotations

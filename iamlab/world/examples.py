@@ -23,7 +23,7 @@ def _policy(*statements: dict[str, Any]) -> dict[str, Any]:
 
 
 def iam_roles_spec() -> dict[str, Any]:
-    """Return the `iam-roles` world: the story of the study note on IAM roles (issue 5)."""
+    """Return the `iam-roles` world: the story of the study note on IAM roles."""
     lambda_trust = _policy(
         {
             "Effect": "Allow",

@@ -46,7 +46,7 @@ CASE_KEYS = {
 }
 SOURCE_PATTERN = re.compile(
     r"^(doc_source/[\w.-]+\.md|LIVE:[\w./-]+\.html|IAM-FACTS [\d.]+[^:]*"
-    r"|issue 3|docs/contracts\.md 1[^:]*): \S"
+    r"|docs/contracts\.md 1[^:]*): \S"
 )
 REQUEST_FIELDS = ("principal", "action", "resource")
 # A hung engine must fail the run, not stall it; this is a guard, not a speed requirement.
