@@ -63,9 +63,9 @@ def screenshot() -> Callable[[object, str], Path]:
 
 
 # ---- The simulated world (owned by the world work: iamlab/world, tests/world) ----------------
-# The `iam-roles` world (the IAM roles study note's story): alice (reads example-reports, may assume ReportPublisher),
-# carol (the admin who may pass lambda-admin-role to Lambda), the Lambda roles and the
-# report-builder function, an OIDC and a SAML provider with a role each.
+# The `iam-roles` world (the IAM roles study note's story): alice (reads example-reports, may
+# assume ReportPublisher), carol (the admin who may pass lambda-admin-role to Lambda), the
+# Lambda roles and the report-builder function, an OIDC and a SAML provider with a role each.
 
 
 @pytest.fixture
