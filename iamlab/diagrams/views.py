@@ -25,13 +25,9 @@ from iamlab.diagrams.render import render_svg
 from iamlab.diagrams.sessions import session_graph
 from iamlab.diagrams.svg import inline_svg
 from iamlab.diagrams.trust_analysis import trust_audience
-from iamlab.diagrams.worlds import (
-    LearnerWorld,
-    WorldUnavailable,
-    cached_for_world,
-    cached_trust_graph,
-    learner_world,
-)
+from iamlab.diagrams.worlds import cached_for_world, cached_trust_graph
+from iamlab.engine import PolicyType, statement_principals
+from iamlab.scenarios.learners import LearnerWorld, WorldUnavailable, learner_world
 from iamlab.scenarios.models import Scenario
 from iamlab.world import World
 
@@ -81,30 +77,17 @@ def world_principals(world: World) -> list[tuple[str, str]]:
         choices += [(role.arn, f"IAM role {role.name}") for role in account.roles.values()]
     services = sorted(
         {
-            service
+            entry.value
             for account in world.accounts.values()
             for role in account.roles.values()
-            for statement in _statements(role.trust_policy)
-            for service in _principal_values(statement, "Service")
+            for statement in statement_principals(role.trust_policy, PolicyType.TRUST) or []
+            if statement.element == "Principal"
+            for entry in statement.entries
+            if entry.kind == "service"
         }
     )
     choices += [(service, f"AWS service {service}") for service in services]
     return choices
-
-
-def _statements(document: dict[str, Any]) -> list[dict[str, Any]]:
-    statements = document.get("Statement")
-    items = statements if isinstance(statements, list) else [statements]
-    return [item for item in items if isinstance(item, dict)]
-
-
-def _principal_values(statement: dict[str, Any], key: str) -> list[str]:
-    principal = statement.get("Principal")
-    if not isinstance(principal, dict):
-        return []
-    values = principal.get(key)
-    values = values if isinstance(values, list) else [values]
-    return [value for value in values if isinstance(value, str)]
 
 
 def _default_what_if(world: World) -> dict[str, str] | None:

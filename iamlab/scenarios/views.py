@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
+from iamlab.scenarios.learners import learner_world
 from iamlab.scenarios.models import Scenario
 
 OVERVIEW_CACHE_PREFIX = "scenarios:overview:v1:"
@@ -37,11 +38,13 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     """Show everything a scenario's world starts with: who is there and what they may do."""
     scenario = get_object_or_404(Scenario, slug=slug)
-    return render(
-        request,
-        "scenarios/overview.html",
-        {"scenario": scenario, "accounts_html": accounts_html(scenario)},
-    )
+    context = {
+        "scenario": scenario,
+        # The learner's world (their workspace, else the scenario's) for the diagrams.
+        "learner": learner_world(request, scenario),
+        "accounts_html": accounts_html(scenario),
+    }
+    return render(request, "scenarios/overview.html", context)
 
 
 def accounts_html(scenario: Scenario) -> SafeString:

@@ -12,12 +12,8 @@ from django.utils.safestring import SafeString, mark_safe
 from iamlab.diagrams.figures import legend_rows, make_figure
 from iamlab.diagrams.graph import Diagram
 from iamlab.diagrams.sessions import session_graph
-from iamlab.diagrams.worlds import (
-    WorldUnavailable,
-    cached_for_world,
-    cached_trust_graph,
-    learner_world,
-)
+from iamlab.diagrams.worlds import cached_for_world, cached_trust_graph
+from iamlab.scenarios.learners import LearnerWorld, WorldUnavailable
 
 register = template.Library()
 
@@ -36,14 +32,14 @@ def diagram_legend(*kinds: str) -> dict[str, Any]:
     return {"rows": legend_rows(set(kinds) if kinds else None)}
 
 
-@register.simple_tag(takes_context=True)
-def scenario_diagrams(context: template.Context, scenario: Any) -> SafeString:
+@register.simple_tag
+def scenario_diagrams(scenario: Any, learner: LearnerWorld) -> SafeString:
     """Show a scenario's trust graph, the learner's session graph (if any) and the legend.
 
-    The section is drawn from the learner's world alone, so its HTML is cached under the
-    world's state: a world drawn before builds nothing.
+    The view chose the learner's world (`iamlab.scenarios.learners.learner_world`); this
+    only draws it. The section depends on that world alone, so its HTML is cached under
+    the world's state: a world drawn before builds nothing.
     """
-    learner = learner_world(context["request"], scenario)
     slug = scenario.slug
 
     def draw() -> str:
