@@ -9,5 +9,6 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("scenarios/", include("iamlab.scenarios.urls")),
     path("diagrams/", include("iamlab.diagrams.urls")),
+    path("", include("iamlab.console.urls")),
     path("admin/", admin.site.urls),
 ]
