@@ -36,6 +36,11 @@ CLOCK_MOVES: list[tuple[str, str]] = [
 # (U+2400...), so an escape sequence in a command or its output is visible, not hidden.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 MAX_CALLS_LISTED = 50
+SESSION_WORDS = {
+    "assumed-role": "a role session",
+    "session-token": "a session token of the user",
+    "federation-token": "a federated user session",
+}
 
 
 def visible(text: str) -> str:
@@ -127,13 +132,13 @@ def current_identity(console: Console) -> Identity:
                 f"the profile {profile} you configured (it picks its credentials when used)"
             )
         return Identity(
-            f"no credentials yet: the profile {profile} does not exist; add --profile NAME or export "
-            "credentials"
+            f"no credentials yet: there is no profile {profile}; add --profile NAME "
+            "or export credentials"
         )
     session = world.sessions.get(key)
     if session is not None:
         return Identity(
-            f"a {session.kind} session",
+            SESSION_WORDS.get(session.kind, "a temporary session"),
             session.arn,
             key,
             temporary=True,
