@@ -37,6 +37,14 @@ DOCUMENTS: list[tuple[str, str, PolicyType, str]] = [
     ("scp", "Service control policies", PolicyType.SCP, "scps"),
     ("rcp", "Resource control policies", PolicyType.RCP, "rcps"),
 ]
+DOCUMENT_WORDS = {
+    "identity": "identity-based policy text",
+    "resource": "resource-based or trust policy text",
+    "boundary": "permissions boundary text",
+    "session": "session policy text",
+    "scp": "service control policy text",
+    "rcp": "resource control policy text",
+}
 DOCUMENT_HELP = {
     "identity": "One policy, or a JSON list of policies (a user's own and their groups').",
     "resource": "A bucket policy, or a role's trust policy for sts:AssumeRole on a role ARN.",
@@ -244,7 +252,7 @@ class PlaygroundForm(forms.Form):
             if name == "resource" and trust:
                 kind = PolicyType.TRUST
             try:
-                document = read_json(text, label.lower().removesuffix("s") + " text")
+                document = read_json(text, DOCUMENT_WORDS[name])
             except DocumentError as error:
                 self.add_error(name, _problem_text(error.problem))
                 continue
@@ -274,7 +282,10 @@ def _problem_text(problem: TextProblem) -> str:
         where.append(f"line {problem.line}")
     if problem.path:
         where.append(f"at {problem.path}")
-    return f"{', '.join(where).capitalize()}: {problem.message}" if where else problem.message
+    if not where:
+        return problem.message
+    place = ", ".join(where)
+    return f"{place[:1].upper()}{place[1:]}: {problem.message}"
 
 
 @dataclass

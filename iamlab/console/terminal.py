@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from iamlab.diagrams.worlds import current_access_key
 from iamlab.world.cli.commands import available_services
 from iamlab.world.cli.configure import CONFIGURE_COMMANDS
 from iamlab.world.cli.console import BUILTINS
@@ -123,7 +122,7 @@ class Identity:
 def current_identity(console: Console) -> Identity:
     """Describe the identity the next `aws` command would sign as, and its credentials."""
     world = console.world
-    key = current_access_key(console)
+    key = console.signing_access_key()
     environment = console.state.environment()
     if key is None:
         profile = environment.get("AWS_PROFILE") or "default"

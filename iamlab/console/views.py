@@ -22,7 +22,6 @@ from iamlab.console import terminal
 from iamlab.console.terminal import Entry, Terminal
 from iamlab.diagrams.figures import Figure, legend_rows, make_figure
 from iamlab.diagrams.sessions import session_graph
-from iamlab.diagrams.worlds import current_access_key
 from iamlab.scenarios.models import Scenario, Workspace, WorkspaceError
 from iamlab.scenarios.models.workspaces import MAX_LINE_LENGTH
 from iamlab.world.cli import CommandResult, Console
@@ -63,7 +62,7 @@ def _panel_context(request: HttpRequest, scenario: Scenario, console: Console) -
     world = console.world
     slug = scenario.slug
     graph = session_graph(
-        world, current=current_access_key(console), title=f"Who assumed what in {scenario.title}"
+        world, current=console.signing_access_key(), title=f"Who assumed what in {scenario.title}"
     )
     figure: Figure = make_figure(
         graph,

@@ -84,8 +84,14 @@ def test_command_through_htmx_answers_its_entry_and_the_panel_out_of_band(
         "The config profile (bob) could not be found\n</pre>"
     ) in content
     assert '<aside id="console-panel" class="console-panel"' in content
-    assert 'id="console-panel" class="console-panel" aria-labelledby="console-panel-heading" hx-swap-oob="true"' in content
-    assert '<section id="console-graph" class="console-graph" aria-label="Session graph" hx-swap-oob="true">' in content
+    assert (
+        'id="console-panel" class="console-panel" aria-labelledby="console-panel-heading" hx-swap-oob="true"'
+        in content
+    )
+    assert (
+        '<section id="console-graph" class="console-graph" aria-label="Session graph" hx-swap-oob="true">'
+        in content
+    )
     assert "<html" not in content
 
 
@@ -107,7 +113,7 @@ def test_export_types_the_three_lines_and_the_panel_shows_the_session(
         "<code>arn:aws:sts::111122223333:assumed-role/ReportPublisher/alice-publish</code> "
         "(a role session)"
     ) in content
-    assert "expire at\n            <time datetime=\"2026-01-05T10:00:00+00:00\">" in content
+    assert 'expire at\n            <time datetime="2026-01-05T10:00:00+00:00">' in content
     assert workspace_of(client, iam_roles).lines()[1:] == lines
 
 
@@ -134,7 +140,9 @@ def test_clock_buttons_run_sleep_lines_so_they_are_in_the_log(
     assert workspace_of(client, iam_roles).lines() == ["sleep 3600"]
 
 
-def test_expired_session_shows_expired_and_expired_token(client: Client, iam_roles: Scenario) -> None:
+def test_expired_session_shows_expired_and_expired_token(
+    client: Client, iam_roles: Scenario
+) -> None:
     client.post("/console/iam-roles/run/", {"line": ASSUME})
     client.post("/console/iam-roles/export/", {})
     client.post("/console/iam-roles/run/", {"line": "sleep 3601"})
@@ -151,7 +159,9 @@ def test_each_logged_call_links_to_its_evaluation(client: Client, iam_roles: Sce
     client.post("/console/iam-roles/run/", {"line": ASSUME})
 
     page = client.get("/console/iam-roles/").content.decode()
-    assert '<a href="/diagrams/scenarios/iam-roles/evaluation/?event=1">#1 sts:AssumeRole</a>' in page
+    assert (
+        '<a href="/diagrams/scenarios/iam-roles/evaluation/?event=1">#1 sts:AssumeRole</a>' in page
+    )
 
 
 def test_reset_needs_confirmation_then_starts_a_fresh_workspace(
@@ -194,9 +204,9 @@ def test_downloaded_script_replays_to_the_same_output(client: Client, iam_roles:
     call_command("console", scenario="iam-roles", json=True, stdin=io.StringIO(script), stdout=out)
 
     replayed = [json.loads(record) for record in out.getvalue().splitlines()]
-    assert [
-        (r["command"], r["exit_code"], r["stdout"], r["stderr"]) for r in replayed
-    ] == [(line, res.exit_code, res.stdout, res.stderr) for line, res in expected]
+    assert [(r["command"], r["exit_code"], r["stdout"], r["stderr"]) for r in replayed] == [
+        (line, res.exit_code, res.stdout, res.stderr) for line, res in expected
+    ]
     assert len(replayed) == 9
 
 
@@ -243,7 +253,9 @@ def test_a_line_break_is_refused(client: Client, iam_roles: Scenario) -> None:
     assert "Run one command at a time: the line holds a line break." in response.content.decode()
 
 
-def test_markup_and_control_characters_are_shown_as_text(client: Client, iam_roles: Scenario) -> None:
+def test_markup_and_control_characters_are_shown_as_text(
+    client: Client, iam_roles: Scenario
+) -> None:
     line = 'echo "<script>alert(1)</script><svg onload=x>\x1b[31m\x07"'
     response = client.post("/console/iam-roles/run/", {"line": line}, **HX)
 
