@@ -86,7 +86,8 @@ def read_json(text: str, what: str, max_chars: int = MAX_DOCUMENT_CHARS) -> Any:
 def _raise_syntax(error: json.JSONDecodeError, what: str) -> Any:
     raise DocumentError(
         TextProblem(
-            f"The {what} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.",
+            f"The {what} is not valid JSON: {error.msg} "
+            f"at line {error.lineno}, column {error.colno}.",
             line=error.lineno,
         )
     ) from error

@@ -122,7 +122,8 @@ class PlaygroundForm(forms.Form):
         label="Principal",
         max_length=MAX_PRINCIPAL,
         widget=forms.TextInput(attrs={"list": "principal-suggestions", "spellcheck": "false"}),
-        help_text="A user, role session, role, service (lambda.amazonaws.com) or identity provider ARN.",
+        help_text="A user, role session, role, service (lambda.amazonaws.com) "
+        "or identity provider ARN.",
     )
     actions = forms.CharField(
         label="Actions",
@@ -203,7 +204,8 @@ class PlaygroundForm(forms.Form):
         for resource in resources:
             if not resource.isprintable() or " " in resource:
                 raise forms.ValidationError(
-                    f"The resource “{resource[:80]}” holds spaces or control characters; write one ARN per line."
+                    f"The resource “{resource[:80]}” holds spaces or control characters; "
+                    "write one ARN per line."
                 )
         if not resources:
             raise forms.ValidationError(
@@ -245,7 +247,7 @@ class PlaygroundForm(forms.Form):
         cleaned = super().clean()
         actions = cleaned.get("actions") or []
         trust = bool(actions) and all(action.lower() in TRUST_ACTIONS for action in actions)
-        for name, label, kind, _key in DOCUMENTS:
+        for name, _label, kind, _key in DOCUMENTS:
             text = cleaned.get(name) or ""
             if not text.strip():
                 continue
@@ -386,8 +388,13 @@ def engine_problem(form: PlaygroundForm, error: dict[str, str]) -> dict[str, str
 
 # --- share links ---------------------------------------------------------------------
 
-SHARED_FIELDS = ("principal", "actions", "resources", "resource_account", "context") + tuple(
-    name for name, _l, _k, _key in DOCUMENTS
+SHARED_FIELDS = (
+    "principal",
+    "actions",
+    "resources",
+    "resource_account",
+    "context",
+    *(name for name, _l, _k, _key in DOCUMENTS),
 )
 
 
@@ -407,7 +414,8 @@ def decode_state(encoded: str) -> dict[str, str]:
     """Read a share parameter back into form text; raise ShareError saying what is wrong."""
     if len(encoded) > MAX_SHARE_CHARS:
         raise ShareError(
-            f"The shared link is {len(encoded):,} characters long; at most {MAX_SHARE_CHARS:,} are allowed."
+            f"The shared link is {len(encoded):,} characters long; "
+            f"at most {MAX_SHARE_CHARS:,} are allowed."
         )
     if not SHARE_TEXT.fullmatch(encoded):
         raise ShareError("The shared link is damaged: it holds characters a share link never has.")

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
+
+from django.core.cache import cache
 
 from iamlab.world.cli.commands import available_services
 from iamlab.world.cli.configure import CONFIGURE_COMMANDS
@@ -21,6 +23,7 @@ from iamlab.world.cli.credentials import user_profiles
 from iamlab.world.cli.s3 import S3_COMMANDS
 
 if TYPE_CHECKING:
+    from iamlab.scenarios.models import Workspace
     from iamlab.world import Event, World
     from iamlab.world.cli import CommandResult, Console
 
@@ -207,3 +210,63 @@ def session_script(scenario_slug: str, lines: list[str]) -> str:
         f"# Replay it: python manage.py console --scenario {scenario_slug} < this-file",
     ]
     return "\n".join([*header, *lines]) + "\n"
+
+
+# --- the history, without replaying the log on every page view -------------------------
+#
+# A line's output depends only on the log before it (the replay is deterministic), so the
+# history can be kept beside the log: in Django's cache, keyed by workspace, holding the
+# lines it was made from. The log stays the truth: a history whose lines are not exactly
+# the log's is thrown away and rebuilt from `Workspace.transcript()`.
+
+HISTORY_PREFIX = "console:history:v1:"
+HISTORY_SECONDS = 24 * 3600
+# Past this many characters of output a history is not kept (it is rebuilt when needed).
+MAX_HISTORY_CHARS = 1_000_000
+
+
+def _history_key(workspace: Workspace) -> str:
+    return f"{HISTORY_PREFIX}{workspace.pk}"
+
+
+def _store(workspace: Workspace, entries: list[Entry], lines: list[str]) -> None:
+    size = sum(len(e.line) + len(e.stdout) + len(e.stderr) for e in entries)
+    if size <= MAX_HISTORY_CHARS:
+        data = {"lines": lines, "entries": [astuple(entry) for entry in entries]}
+        cache.set(_history_key(workspace), data, HISTORY_SECONDS)
+    else:
+        cache.delete(_history_key(workspace))
+
+
+def _cached(workspace: Workspace, lines: list[str]) -> list[Entry] | None:
+    data = cache.get(_history_key(workspace))
+    if not isinstance(data, dict) or data.get("lines") != lines:
+        return None
+    try:
+        return [Entry(*values) for values in data["entries"]]
+    except (KeyError, TypeError):
+        return None
+
+
+def history(workspace: Workspace) -> list[Entry]:
+    """Return the workspace's history, from the cache when it matches the log exactly."""
+    lines = workspace.lines()
+    entries = _cached(workspace, lines)
+    if entries is None:
+        entries = [Entry.of(line, result) for line, result in workspace.transcript()]
+        _store(workspace, entries, lines)
+    return entries
+
+
+def remember(workspace: Workspace, ran: list[tuple[str, CommandResult]]) -> None:
+    """Add lines just run to the kept history, if it was in step with the log before them."""
+    lines = workspace.lines()
+    before = lines[: len(lines) - len(ran)]
+    if [line for line, _ in ran] != lines[len(before) :]:
+        cache.delete(_history_key(workspace))  # another tab appended meanwhile
+        return
+    entries = [] if not before else _cached(workspace, before)
+    if entries is None:
+        cache.delete(_history_key(workspace))
+        return
+    _store(workspace, entries + [Entry.of(line, result) for line, result in ran], lines)

@@ -125,15 +125,17 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
 def _answer(
     request: HttpRequest,
     scenario: Scenario,
+    workspace: Workspace,
     ran: list[tuple[str, CommandResult]],
     refused: str = "",
 ) -> HttpResponse:
     """Answer a posted command: new history entries for htmx, else back to the page."""
+    if ran:
+        terminal.remember(workspace, ran)
     if not request.headers.get("HX-Request"):
         if refused:
             return _page(request, scenario, refused=refused, status=400)
         return redirect("console:page", slug=scenario.slug)
-    workspace = Workspace.objects.for_request(request, scenario)
     try:
         console = workspace.console()
     except WorkspaceError as error:
@@ -160,16 +162,16 @@ def _answer(
 def run(request: HttpRequest, slug: str) -> HttpResponse:
     """Run one line in the learner's workspace."""
     scenario = get_object_or_404(Scenario, slug=slug)
+    workspace = Workspace.objects.for_request(request, scenario)
     form = LineForm(request.POST)
     if not form.is_valid():
-        return _answer(request, scenario, [], refused=form.errors["line"][0])
+        return _answer(request, scenario, workspace, [], refused=form.errors["line"][0])
     line = form.cleaned_data["line"]
-    workspace = Workspace.objects.for_request(request, scenario)
     try:
         result = workspace.run(line)
     except WorkspaceError as error:
-        return _answer(request, scenario, [], refused=str(error))
-    return _answer(request, scenario, [(line, result)])
+        return _answer(request, scenario, workspace, [], refused=str(error))
+    return _answer(request, scenario, workspace, [(line, result)])
 
 
 @require_POST
@@ -183,14 +185,15 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
             return _answer(
                 request,
                 scenario,
+                workspace,
                 [],
                 refused="No role session to export yet: assume a role first "
                 "(aws sts assume-role --role-arn ARN --role-session-name NAME).",
             )
         ran = [(line, workspace.run(line)) for line in lines]
     except WorkspaceError as error:
-        return _answer(request, scenario, [], refused=str(error))
-    return _answer(request, scenario, ran)
+        return _answer(request, scenario, workspace, [], refused=str(error))
+    return _answer(request, scenario, workspace, ran)
 
 
 @require_POST

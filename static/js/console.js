@@ -114,4 +114,5 @@
     }
   });
   document.addEventListener("htmx:afterSettle", scrollHistory);
+  window.addEventListener("resize", scrollHistory);
 })();

@@ -85,12 +85,12 @@ def test_command_through_htmx_answers_its_entry_and_the_panel_out_of_band(
     ) in content
     assert '<aside id="console-panel" class="console-panel"' in content
     assert (
-        'id="console-panel" class="console-panel" aria-labelledby="console-panel-heading" hx-swap-oob="true"'
-        in content
+        'id="console-panel" class="console-panel" aria-labelledby="console-panel-heading" '
+        'hx-swap-oob="true"' in content
     )
     assert (
-        '<section id="console-graph" class="console-graph" aria-label="Session graph" hx-swap-oob="true">'
-        in content
+        '<section id="console-graph" class="console-graph" aria-label="Session graph" '
+        'hx-swap-oob="true">' in content
     )
     assert "<html" not in content
 
@@ -269,7 +269,10 @@ def test_a_policy_nested_ten_thousand_deep_is_refused_by_its_size(
     client: Client, iam_roles: Scenario
 ) -> None:
     document = "[" * 10_000 + "]" * 10_000
-    line = f"aws iam put-user-policy --user-name alice --policy-name deep --policy-document '{document}'"
+    line = (
+        "aws iam put-user-policy --user-name alice --policy-name deep "
+        f"--policy-document '{document}'"
+    )
     response = client.post("/console/iam-roles/run/", {"line": line}, **HX)
 
     assert "A command is at most 4096 characters long." in response.content.decode()
@@ -280,9 +283,33 @@ def test_a_deep_policy_that_fits_the_line_gets_the_aws_error_not_a_crash(
     client: Client, iam_roles: Scenario
 ) -> None:
     document = "[" * 1900 + "]" * 1900
-    line = f"aws iam put-role-policy --role-name ReportPublisher --policy-name deep --policy-document '{document}'"
+    line = (
+        "aws iam put-role-policy --role-name ReportPublisher --policy-name deep "
+        f"--policy-document '{document}'"
+    )
     response = client.post("/console/iam-roles/run/", {"line": line + " --profile alice"}, **HX)
 
     [(code, command)] = entries(response.content.decode())
     assert (code, command) == ("254", line + " --profile alice")
     assert "could not run this command" not in response.content.decode()
+
+
+def test_kept_history_follows_the_log_and_is_rebuilt_when_it_does_not(
+    client: Client, iam_roles: Scenario
+) -> None:
+    from django.core.cache import cache
+
+    from iamlab.console.terminal import HISTORY_PREFIX, history
+
+    client.post("/console/iam-roles/run/", {"line": "date"})
+    client.post("/console/iam-roles/run/", {"line": "sleep 60"})
+    workspace = workspace_of(client, iam_roles)
+    kept = cache.get(f"{HISTORY_PREFIX}{workspace.pk}")
+    assert kept["lines"] == ["date", "sleep 60"]
+
+    workspace.run("date")  # another tab, which the kept history has not seen
+    entries = history(workspace)
+    assert [(e.line, e.exit_code, e.stdout) for e in entries] == [
+        (line, result.exit_code, result.stdout) for line, result in workspace.transcript()
+    ]
+    assert entries[2].stdout == "Mon Jan  5 09:01:00 UTC 2026\n"

@@ -116,7 +116,8 @@ def test_several_actions_and_resources_give_a_table(client: Client, db: None) ->
         ),
     )
     rows = re.findall(
-        r"<tr><td><code>(.*?)</code></td><td><code>(.*?)</code></td>\s*<td class=\"[^\"]+\">(\w+)</td>",
+        r"<tr><td><code>(.*?)</code></td><td><code>(.*?)</code></td>"
+        r"\s*<td class=\"[^\"]+\">(\w+)</td>",
         content,
     )
     assert rows == [
@@ -130,7 +131,9 @@ def test_several_actions_and_resources_give_a_table(client: Client, db: None) ->
 def test_json_syntax_error_names_its_line(client: Client, db: None) -> None:
     content = ask(
         client,
-        identity='{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow",}\n  ]\n}',
+        identity=(
+            '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow",}\n  ]\n}'
+        ),
     )
     assert field_error(content, "identity") == (
         "Line 4: The identity-based policy text is not valid JSON: Expecting property name "
@@ -307,14 +310,16 @@ def test_a_megabyte_policy_is_refused_before_parsing(client: Client, db: None) -
     assert len(text) > 1_000_000
     content = ask(client, identity=text)
     assert field_error(content, "identity") == (
-        f"The identity-based policy text is {len(text):,} characters long; at most 20,000 are allowed."
+        f"The identity-based policy text is {len(text):,} characters long; "
+        "at most 20,000 are allowed."
     )
 
 
 def test_a_policy_nested_ten_thousand_deep_is_refused(client: Client, db: None) -> None:
     content = ask(client, resource="[" * 10_000 + "]" * 10_000)
     assert field_error(content, "resource") == (
-        "The resource-based or trust policy text is nested more than 40 levels deep; a policy needs a few."
+        "The resource-based or trust policy text is nested more than 40 levels deep; "
+        "a policy needs a few."
     )
 
 

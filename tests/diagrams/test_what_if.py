@@ -11,7 +11,6 @@ import pytest
 from django.test import Client
 
 from iamlab.scenarios.loading import load_fixtures
-from iamlab.scenarios.models import Scenario
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
 PAGE = "/diagrams/scenarios/{}/evaluation/"
@@ -91,7 +90,8 @@ def test_federated_principals_are_offered(client: Client, scenarios: None) -> No
     content = client.get(PAGE.format("iam-roles")).content.decode()
 
     assert (
-        '<option value="arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com">'
+        '<option value="arn:aws:iam::111122223333:oidc-provider/'
+        'token.actions.githubusercontent.com">'
         "Federated through OIDC provider token.actions.githubusercontent.com</option>"
     ) in content
 

@@ -1,0 +1,99 @@
+"""Benchmark the console page, a command posted to it, and a playground evaluation, in-process.
+
+CPU time per request (process time, so waiting on SQLite does not count) through Django's
+test client against a throwaway SQLite database, at workspace log lengths 0, 100 and 400.
+It measures what bench/pages.py (gunicorn, beside a bare view) will add once it lists these
+pages; run: .venv/bin/python bench/console_pages.py
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iamlab.settings")
+_db_file = Path(tempfile.mkdtemp()) / "bench.sqlite3"
+os.environ["DATABASE_URL"] = f"sqlite:///{_db_file}"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from iamlab.scenarios.loading import load_fixtures  # noqa: E402
+from iamlab.scenarios.models import Scenario, Workspace, WorkspaceEntry  # noqa: E402
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "scenarios" / "iam-roles.json"
+ROLE = "arn:aws:iam::111122223333:role/ReportPublisher"
+FILLER = [
+    "aws sts get-caller-identity --profile alice",
+    f"aws sts assume-role --role-arn {ROLE} --role-session-name s{{n}} --profile alice",
+    "aws s3 ls s3://example-reports --profile alice",
+    "sleep 60",
+]
+REPEATS = 15
+PLAYGROUND = {
+    "principal": "arn:aws:iam::111122223333:user/alice",
+    "actions": "sts:AssumeRole",
+    "resources": ROLE,
+    "identity": '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+    '"Action": "sts:AssumeRole", "Resource": "*"}]}',
+    "resource": '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": '
+    '{"AWS": "arn:aws:iam::111122223333:user/alice"}, "Action": "sts:AssumeRole"}]}',
+}
+
+
+def cpu_ms(action, repeats: int = REPEATS) -> float:
+    samples = []
+    for _ in range(repeats):
+        start = time.process_time()
+        action()
+        samples.append((time.process_time() - start) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["testserver"]  # the test client's host, for this run only
+    call_command("migrate", verbosity=0)
+    assert load_fixtures([FIXTURE]).problems == []
+    scenario = Scenario.objects.get(slug="iam-roles")
+    client = Client()
+    client.get("/console/iam-roles/")
+    workspace = Workspace.objects.get(scenario=scenario, ended_at__isnull=True)
+    print("log length | console page (ms CPU) | posted command, htmx (ms CPU)")
+    for length in (0, 100, 400):
+        WorkspaceEntry.objects.filter(workspace=workspace).delete()
+        WorkspaceEntry.objects.bulk_create(
+            WorkspaceEntry(workspace=workspace, seq=n + 1, line=FILLER[n % 4].format(n=n))
+            for n in range(length)
+        )
+        page = cpu_ms(lambda: client.get("/console/iam-roles/"), 5)
+
+        def post(length: int = length) -> None:
+            client.post(
+                "/console/iam-roles/run/",
+                {"line": "aws sts get-caller-identity --profile alice"},
+                HTTP_HX_REQUEST="true",
+            )
+            WorkspaceEntry.objects.filter(workspace=workspace, seq__gt=length).delete()
+
+        command = cpu_ms(post)
+        print(f"{length:10} | {page:20.1f} | {command:28.1f}")
+    evaluation = cpu_ms(lambda: client.post("/playground/", PLAYGROUND, HTTP_HX_REQUEST="true"), 30)
+    print(f"playground evaluation, htmx (ms CPU): {evaluation:.1f}")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        _db_file.unlink(missing_ok=True)
