@@ -1,4 +1,5 @@
-"""Benchmark the console page, a command posted to it, and a playground evaluation, in-process.
+"""Benchmark the console page, a command posted to it, its session graph and a playground
+evaluation, in-process.
 
 CPU time per request (process time, so waiting on SQLite does not count) through Django's
 test client against a throwaway SQLite database, at workspace log lengths 0, 100 and 400.
@@ -38,7 +39,7 @@ FILLER = [
     "aws s3 ls s3://example-reports --profile alice",
     "sleep 60",
 ]
-REPEATS = 15
+REPEATS = 15  # posted commands grow a log by this much per measurement
 PLAYGROUND = {
     "principal": "arn:aws:iam::111122223333:user/alice",
     "actions": "sts:AssumeRole",
@@ -69,25 +70,23 @@ def main() -> None:
     client = Client()
     client.get("/console/iam-roles/")
     workspace = Workspace.objects.get(scenario=scenario, ended_at__isnull=True)
-    print("log length | console page (ms CPU) | posted command, htmx (ms CPU)")
+    print("log length | console page | posted command (htmx) | session graph (htmx)   [ms CPU]")
+    session = workspace.session()
     for length in (0, 100, 400):
-        WorkspaceEntry.objects.filter(workspace=workspace).delete()
-        WorkspaceEntry.objects.bulk_create(
-            WorkspaceEntry(workspace=workspace, seq=n + 1, line=FILLER[n % 4].format(n=n))
-            for n in range(length)
-        )
+        # The log is grown the way a learner grows it, through the workspace.
+        for n in range(WorkspaceEntry.objects.filter(workspace=workspace).count(), length):
+            session.run(FILLER[n % 4].format(n=n))
+        client.get("/console/iam-roles/")  # the kept history catches up once
         page = cpu_ms(lambda: client.get("/console/iam-roles/"), 5)
-
-        def post(length: int = length) -> None:
-            client.post(
+        command = cpu_ms(
+            lambda: client.post(
                 "/console/iam-roles/run/",
                 {"line": "aws sts get-caller-identity --profile alice"},
                 HTTP_HX_REQUEST="true",
             )
-            WorkspaceEntry.objects.filter(workspace=workspace, seq__gt=length).delete()
-
-        command = cpu_ms(post)
-        print(f"{length:10} | {page:20.1f} | {command:28.1f}")
+        )
+        graph = cpu_ms(lambda: client.get("/console/iam-roles/graph/", HTTP_HX_REQUEST="true"))
+        print(f"{length:10} | {page:12.1f} | {command:21.1f} | {graph:20.1f}")
     evaluation = cpu_ms(lambda: client.post("/playground/", PLAYGROUND, HTTP_HX_REQUEST="true"), 30)
     print(f"playground evaluation, htmx (ms CPU): {evaluation:.1f}")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -72,7 +72,8 @@ class Terminal:
 
     `post_url` receives the `line` field; `entries` is the history, oldest first;
     `completions` is what Tab completes (see `completions()`); `refused` is a message for a
-    line the workspace would not take (nothing was run).
+    line the workspace would not take (nothing was run); `hidden` counts earlier entries
+    not shown, which `script_url` (when given) offers in full.
     """
 
     post_url: str
@@ -81,6 +82,8 @@ class Terminal:
     placeholder: str = "aws sts get-caller-identity --profile alice"
     refused: str = ""
     label: str = "Command"
+    hidden: int = 0
+    script_url: str = ""
 
     @property
     def completions_json(self) -> str:
@@ -215,58 +218,69 @@ def session_script(scenario_slug: str, lines: list[str]) -> str:
 # --- the history, without replaying the log on every page view -------------------------
 #
 # A line's output depends only on the log before it (the replay is deterministic), so the
-# history can be kept beside the log: in Django's cache, keyed by workspace, holding the
-# lines it was made from. The log stays the truth: a history whose lines are not exactly
-# the log's is thrown away and rebuilt from `Workspace.transcript()`.
+# entries can be kept beside the log once they have run: in Django's cache, in chunks of
+# CHUNK entries per workspace (a command rewrites only the last chunk), each entry holding
+# the line it was made from. The log stays the truth: when a chunk is missing or an entry's
+# line is not the log's, the history is rebuilt from `Workspace.transcript()`.
 
 HISTORY_PREFIX = "console:history:v1:"
 HISTORY_SECONDS = 24 * 3600
-# Past this many characters of output a history is not kept (it is rebuilt when needed).
-MAX_HISTORY_CHARS = 1_000_000
+CHUNK = 50
+# A terminal keeps a scrollback, not everything: the page shows the latest entries, and the
+# downloaded script holds every line.
+HISTORY_SHOWN = 100
+
+Kept = tuple[str, int, str, str]
 
 
-def _history_key(workspace: Workspace) -> str:
-    return f"{HISTORY_PREFIX}{workspace.pk}"
+def _chunk_key(workspace: Workspace, chunk: int) -> str:
+    return f"{HISTORY_PREFIX}{workspace.pk}:{chunk}"
 
 
-def _store(workspace: Workspace, entries: list[Entry], lines: list[str]) -> None:
-    size = sum(len(e.line) + len(e.stdout) + len(e.stderr) for e in entries)
-    if size <= MAX_HISTORY_CHARS:
-        data = {"lines": lines, "entries": [astuple(entry) for entry in entries]}
-        cache.set(_history_key(workspace), data, HISTORY_SECONDS)
-    else:
-        cache.delete(_history_key(workspace))
+def _kept(entry: Entry) -> Kept:
+    return (entry.line, entry.exit_code, entry.stdout, entry.stderr)
 
 
-def _cached(workspace: Workspace, lines: list[str]) -> list[Entry] | None:
-    data = cache.get(_history_key(workspace))
-    if not isinstance(data, dict) or data.get("lines") != lines:
-        return None
-    try:
-        return [Entry(*values) for values in data["entries"]]
-    except (KeyError, TypeError):
-        return None
+def history(workspace: Workspace, shown: int = HISTORY_SHOWN) -> tuple[list[Entry], int]:
+    """Return the last `shown` entries of the history and how many earlier ones are hidden.
 
-
-def history(workspace: Workspace) -> list[Entry]:
-    """Return the workspace's history, from the cache when it matches the log exactly."""
+    The kept entries are used when they match the log; otherwise the whole history is
+    rebuilt from the log and kept again.
+    """
     lines = workspace.lines()
-    entries = _cached(workspace, lines)
-    if entries is None:
-        entries = [Entry.of(line, result) for line, result in workspace.transcript()]
-        _store(workspace, entries, lines)
-    return entries
+    hidden = max(0, len(lines) - shown)
+    chunks = range(hidden // CHUNK, (len(lines) + CHUNK - 1) // CHUNK)
+    found = cache.get_many([_chunk_key(workspace, chunk) for chunk in chunks])
+    kept: list[Kept] = [
+        values for chunk in chunks for values in found.get(_chunk_key(workspace, chunk), [])
+    ]
+    start = hidden - (hidden // CHUNK) * CHUNK
+    wanted = lines[hidden:]
+    if len(kept) == len(lines) - (hidden // CHUNK) * CHUNK and all(
+        values[0] == visible(line) for values, line in zip(kept[start:], wanted, strict=True)
+    ):
+        return [Entry(*values) for values in kept[start:]], hidden
+    entries = [Entry.of(line, result) for line, result in workspace.transcript()]
+    cache.set_many(
+        {
+            _chunk_key(workspace, chunk): [
+                _kept(entry) for entry in entries[chunk * CHUNK : (chunk + 1) * CHUNK]
+            ]
+            for chunk in range((len(entries) + CHUNK - 1) // CHUNK)
+        },
+        HISTORY_SECONDS,
+    )
+    return entries[hidden:], hidden
 
 
 def remember(workspace: Workspace, ran: list[tuple[str, CommandResult]]) -> None:
-    """Add lines just run to the kept history, if it was in step with the log before them."""
+    """Keep the entries of lines just run, when they are still the last of the log."""
     lines = workspace.lines()
-    before = lines[: len(lines) - len(ran)]
-    if [line for line, _ in ran] != lines[len(before) :]:
-        cache.delete(_history_key(workspace))  # another tab appended meanwhile
-        return
-    entries = [] if not before else _cached(workspace, before)
-    if entries is None:
-        cache.delete(_history_key(workspace))
-        return
-    _store(workspace, entries + [Entry.of(line, result) for line, result in ran], lines)
+    if [line for line, _ in ran] != lines[len(lines) - len(ran) :]:
+        return  # another tab appended meanwhile; the next page view rebuilds
+    for seq, (line, result) in enumerate(ran, start=len(lines) - len(ran) + 1):
+        key = _chunk_key(workspace, (seq - 1) // CHUNK)
+        chunk = cache.get(key, []) if (seq - 1) % CHUNK else []
+        if not isinstance(chunk, list) or len(chunk) != (seq - 1) % CHUNK:
+            return  # the chunk was lost; the next page view rebuilds
+        cache.set(key, [*chunk, _kept(Entry.of(line, result))], HISTORY_SECONDS)

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern] = [
     path("console/<slug:slug>/run/", views.run, name="run"),
     path("console/<slug:slug>/export/", views.export, name="export"),
     path("console/<slug:slug>/reset/", views.reset, name="reset"),
+    path("console/<slug:slug>/graph/", views.graph, name="graph"),
     path("console/<slug:slug>/session.sh", views.script, name="script"),
     path("playground/", playground_views.playground, name="playground"),
 ]

@@ -57,8 +57,8 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "console/index.html", {"scenarios": scenarios})
 
 
-def _panel_context(request: HttpRequest, scenario: Scenario, console: Console) -> dict[str, Any]:
-    """Return the side panel's and the session graph's context, read from the console."""
+def _graph_context(scenario: Scenario, console: Console) -> dict[str, Any]:
+    """Return the session graph's context: who assumed what, and who acts now."""
     world = console.world
     slug = scenario.slug
     graph = session_graph(
@@ -69,6 +69,12 @@ def _panel_context(request: HttpRequest, scenario: Scenario, console: Console) -
         reverse("diagrams:sessions-svg", args=[slug]),
         reverse("diagrams:sessions-dot", args=[slug]),
     )
+    return {"scenario": scenario, "figure": figure, "legend": legend_rows({"sessions"})}
+
+
+def _panel_context(scenario: Scenario, console: Console) -> dict[str, Any]:
+    """Return the side panel's context, read from the console."""
+    world = console.world
     return {
         "scenario": scenario,
         "now": world.now(),
@@ -77,19 +83,23 @@ def _panel_context(request: HttpRequest, scenario: Scenario, console: Console) -
         "export_lines": terminal.last_assumed_session_lines(world),
         "clock_moves": terminal.CLOCK_MOVES,
         "calls": terminal.logged_calls(world),
-        "figure": figure,
-        "legend": legend_rows({"sessions"}),
     }
 
 
 def _terminal(
-    scenario: Scenario, console: Console, entries: list[Entry], refused: str = ""
+    scenario: Scenario,
+    console: Console,
+    entries: list[Entry],
+    refused: str = "",
+    hidden: int = 0,
 ) -> Terminal:
     return Terminal(
         post_url=reverse("console:run", args=[scenario.slug]),
         entries=entries,
         completions=terminal.completions(console.world),
         refused=refused,
+        hidden=hidden,
+        script_url=reverse("console:script", args=[scenario.slug]),
     )
 
 
@@ -98,7 +108,7 @@ def _page(
 ) -> HttpResponse:
     workspace = Workspace.objects.for_request(request, scenario)
     try:
-        transcript = workspace.transcript()
+        entries, hidden = terminal.history(workspace)
         console = workspace.console()
     except WorkspaceError as error:
         return render(
@@ -107,10 +117,10 @@ def _page(
             {"scenario": scenario, "unavailable": str(error)},
             status=200,
         )
-    entries = [Entry.of(line, result) for line, result in transcript]
     context = {
-        **_panel_context(request, scenario, console),
-        "terminal": _terminal(scenario, console, entries, refused),
+        **_panel_context(scenario, console),
+        **_graph_context(scenario, console),
+        "terminal": _terminal(scenario, console, entries, refused, hidden),
     }
     return render(request, "console/page.html", context, status=status)
 
@@ -128,6 +138,7 @@ def _answer(
     workspace: Workspace,
     ran: list[tuple[str, CommandResult]],
     refused: str = "",
+    console: Console | None = None,
 ) -> HttpResponse:
     """Answer a posted command: new history entries for htmx, else back to the page."""
     if ran:
@@ -137,13 +148,13 @@ def _answer(
             return _page(request, scenario, refused=refused, status=400)
         return redirect("console:page", slug=scenario.slug)
     try:
-        console = workspace.console()
+        console = console or workspace.console()
     except WorkspaceError as error:
         return HttpResponse(
             format_html('<p id="console-refusal" role="alert" hx-swap-oob="true">{}</p>', error)
         )
     context = {
-        **_panel_context(request, scenario, console),
+        **_panel_context(scenario, console),
         "terminal": _terminal(
             scenario, console, [Entry.of(line, result) for line, result in ran], refused
         ),
@@ -153,9 +164,24 @@ def _answer(
         "console/terminal.html#entries",
         "console/terminal.html#refusal",
         "console/page.html#panel",
-        "console/page.html#graph",
     ]
-    return HttpResponse("".join(render_to_string(name, context, request) for name in parts))
+    response = HttpResponse("".join(render_to_string(name, context, request) for name in parts))
+    # The session graph asks for itself again (GET graph/) when this event reaches the page,
+    # so the command's own answer stays small and quick.
+    response["HX-Trigger"] = "console-changed"
+    return response
+
+
+@require_GET
+def graph(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show the session graph of the learner's workspace: the part of the page htmx refreshes."""
+    scenario = get_object_or_404(Scenario, slug=slug)
+    workspace = Workspace.objects.for_request(request, scenario)
+    try:
+        console = workspace.console()
+    except WorkspaceError as error:
+        return HttpResponse(format_html('<p role="alert">{}</p>', error))
+    return render(request, "console/page.html#graph", _graph_context(scenario, console))
 
 
 @require_POST
@@ -167,11 +193,14 @@ def run(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _answer(request, scenario, workspace, [], refused=form.errors["line"][0])
     line = form.cleaned_data["line"]
+    # One session runs the line and then shows the world it left, without a second restore.
+    session = workspace.session()
     try:
-        result = workspace.run(line)
+        result = session.run(line)
+        console = session.console
     except WorkspaceError as error:
         return _answer(request, scenario, workspace, [], refused=str(error))
-    return _answer(request, scenario, workspace, [(line, result)])
+    return _answer(request, scenario, workspace, [(line, result)], console=console)
 
 
 @require_POST
@@ -179,8 +208,9 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
     """Run the three export lines of the latest role session, as if typed at the prompt."""
     scenario = get_object_or_404(Scenario, slug=slug)
     workspace = Workspace.objects.for_request(request, scenario)
+    session = workspace.session()
     try:
-        lines = terminal.last_assumed_session_lines(workspace.console().world)
+        lines = terminal.last_assumed_session_lines(session.console.world)
         if not lines:
             return _answer(
                 request,
@@ -190,10 +220,11 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
                 refused="No role session to export yet: assume a role first "
                 "(aws sts assume-role --role-arn ARN --role-session-name NAME).",
             )
-        ran = [(line, workspace.run(line)) for line in lines]
+        ran = [(line, session.run(line)) for line in lines]
+        console = session.console
     except WorkspaceError as error:
         return _answer(request, scenario, workspace, [], refused=str(error))
-    return _answer(request, scenario, workspace, ran)
+    return _answer(request, scenario, workspace, ran, console=console)
 
 
 @require_POST

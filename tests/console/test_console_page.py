@@ -88,11 +88,26 @@ def test_command_through_htmx_answers_its_entry_and_the_panel_out_of_band(
         'id="console-panel" class="console-panel" aria-labelledby="console-panel-heading" '
         'hx-swap-oob="true"' in content
     )
-    assert (
-        '<section id="console-graph" class="console-graph" aria-label="Session graph" '
-        'hx-swap-oob="true">' in content
-    )
+    assert response["HX-Trigger"] == "console-changed"
+    assert 'id="console-graph"' not in content
     assert "<html" not in content
+
+
+def test_graph_fragment_is_the_session_graph_htmx_refreshes(
+    client: Client, iam_roles: Scenario
+) -> None:
+    client.post("/console/iam-roles/run/", {"line": ASSUME})
+    page = client.get("/console/iam-roles/").content.decode()
+    assert (
+        '<section id="console-graph" class="console-graph" aria-label="Session graph"\n'
+        '         hx-get="/console/iam-roles/graph/" hx-trigger="console-changed from:body" '
+        'hx-swap="outerHTML">'
+    ) in page
+
+    fragment = client.get("/console/iam-roles/graph/").content.decode()
+    assert fragment.lstrip().startswith('<section id="console-graph"')
+    assert "Who assumed what in IAM roles: assume, act, expire" in fragment
+    assert "alice-publish" in fragment
 
 
 def test_export_types_the_three_lines_and_the_panel_shows_the_session(
@@ -304,12 +319,33 @@ def test_kept_history_follows_the_log_and_is_rebuilt_when_it_does_not(
     client.post("/console/iam-roles/run/", {"line": "date"})
     client.post("/console/iam-roles/run/", {"line": "sleep 60"})
     workspace = workspace_of(client, iam_roles)
-    kept = cache.get(f"{HISTORY_PREFIX}{workspace.pk}")
-    assert kept["lines"] == ["date", "sleep 60"]
+    kept = cache.get(f"{HISTORY_PREFIX}{workspace.pk}:0")
+    assert [values[0] for values in kept] == ["date", "sleep 60"]
 
     workspace.run("date")  # another tab, which the kept history has not seen
-    entries = history(workspace)
+    entries, hidden = history(workspace)
+    assert hidden == 0
     assert [(e.line, e.exit_code, e.stdout) for e in entries] == [
         (line, result.exit_code, result.stdout) for line, result in workspace.transcript()
     ]
     assert entries[2].stdout == "Mon Jan  5 09:01:00 UTC 2026\n"
+
+
+def test_page_shows_the_latest_hundred_entries_and_says_how_many_are_hidden(
+    client: Client, iam_roles: Scenario
+) -> None:
+    client.get("/console/iam-roles/")
+    session = workspace_of(client, iam_roles).session()
+    for number in range(105):
+        session.run(f"echo line-{number}")
+
+    page = client.get("/console/iam-roles/").content.decode()
+    shown = entries(page)
+    assert len(shown) == 100
+    assert shown[0] == ("0", "echo line-5") and shown[-1] == ("0", "echo line-104")
+    assert (
+        '5 earlier commands not shown; <a href="/console/iam-roles/session.sh" download>'
+        "download the session</a> to see every line."
+    ) in page
+    # Served from the kept history the second time: the same entries.
+    assert entries(client.get("/console/iam-roles/").content.decode()) == shown
