@@ -22,7 +22,12 @@ from iamlab.console.playground import (
     keys_for,
     principal_suggestions,
 )
-from iamlab.diagrams.evaluation import DECISION_WORDS, evaluation_flow, step_name
+from iamlab.diagrams.evaluation import (
+    DECISION_WORDS,
+    RESULT_WORDS,
+    evaluation_flow,
+    step_name,
+)
 from iamlab.diagrams.figures import legend_rows, make_figure
 from iamlab.diagrams.worlds import WorldUnavailable, learner_world
 from iamlab.scenarios.models import Scenario
@@ -88,7 +93,10 @@ def _result_context(form: PlaygroundForm, evaluation: Evaluation) -> dict[str, A
             for statement in policy.get("statements") or []
         ]
         policies.append({**policy, "statements": statements})
-    steps = [{**step, "name": step_name(step)} for step in explanation.get("steps") or []]
+    steps = [
+        {**step, "name": step_name(step), "words": RESULT_WORDS.get(step.get("result"), "")}
+        for step in explanation.get("steps") or []
+    ]
     title = f"How the decision on {case.action} was reached"
     return {
         "case": case,

@@ -25,6 +25,7 @@ def screenshots(page, name: str) -> None:
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(RESULTS / f"{name}-{width}.png"))
+        page.screenshot(path=str(RESULTS / f"{name}-{width}-full.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
