@@ -60,6 +60,43 @@ def cpu_ms(action, repeats: int = REPEATS) -> float:
     return statistics.median(samples)
 
 
+def hostile(client: Client) -> None:
+    """Print the wall time of each hostile input the tests check (their errors, not times)."""
+    deep = "[" * 10_000 + "]" * 10_000
+    many = '{"Statement": [' + ",".join(
+        ['{"Effect":"Deny","Action":"a:b","Resource":"*"}'] * 100_000
+    )
+    many += "]}"
+    wildcard = '{"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "'
+    wildcard += "arn:aws:s3:::" + "*a" * 500 + 'b"}}'
+    base = {"principal": "arn:aws:iam::111122223333:user/alice", "actions": "s3:GetObject"}
+    cases = {
+        "console: 1 MB command": ("/console/iam-roles/run/", {"line": "echo " + "A" * 2**20}),
+        "console: 10,000-deep policy": ("/console/iam-roles/run/", {"line": f"echo '{deep}'"}),
+        "playground: 1 MB policy": (
+            "/playground/",
+            {**base, "resources": "*", "identity": "x" * 2**20},
+        ),
+        "playground: 10,000-deep policy": (
+            "/playground/",
+            {**base, "resources": "*", "identity": deep},
+        ),
+        "playground: 100,000 statements": (
+            "/playground/",
+            {**base, "resources": "*", "identity": many},
+        ),
+        "playground: pathological wildcard": (
+            "/playground/",
+            {**base, "resources": "arn:aws:s3:::" + "a" * 3000, "identity": wildcard},
+        ),
+    }
+    print("hostile input | status | wall ms")
+    for name, (url, data) in cases.items():
+        start = time.perf_counter()
+        status = client.post(url, data, HTTP_HX_REQUEST="true").status_code
+        print(f"{name:34} | {status} | {(time.perf_counter() - start) * 1000:.0f}")
+
+
 def main() -> None:
     from django.conf import settings
 
@@ -87,6 +124,7 @@ def main() -> None:
         )
         graph = cpu_ms(lambda: client.get("/console/iam-roles/graph/", HTTP_HX_REQUEST="true"))
         print(f"{length:10} | {page:12.1f} | {command:21.1f} | {graph:20.1f}")
+    hostile(client)
     evaluation = cpu_ms(lambda: client.post("/playground/", PLAYGROUND, HTTP_HX_REQUEST="true"), 30)
     print(f"playground evaluation, htmx (ms CPU): {evaluation:.1f}")
 

@@ -113,6 +113,12 @@
       if (hint) hint.textContent = "";
     }
   });
+  document.addEventListener("htmx:responseError", function (event) {
+    var refusal = document.getElementById("console-refusal");
+    if (!refusal) return;
+    refusal.textContent = "The server refused this request (status " + event.detail.xhr.status +
+      "): it is larger than this site accepts or not well formed. Nothing was run.";
+  });
   document.addEventListener("htmx:afterSettle", scrollHistory);
   window.addEventListener("resize", scrollHistory);
 })();

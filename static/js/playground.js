@@ -13,4 +13,12 @@
     field.focus();
     field.setSelectionRange(field.value.length, field.value.length);
   });
+  // A request the server refuses outright (too large to read) is not swapped in by htmx:
+  // say so where the learner is looking.
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = document.getElementById("playground-status");
+    if (!status) return;
+    status.textContent = "The server refused this request (status " + event.detail.xhr.status +
+      "): it is larger than this site accepts or not well formed. Nothing was changed; shorten what you typed.";
+  });
 })();

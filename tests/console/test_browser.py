@@ -121,3 +121,14 @@ def test_fix_a_trust_policy_until_the_decision_flips(page, iam_roles: None) -> N
         page.get_by_role("img", name="How the decision on sts:AssumeRole was reached").count() == 1
     )
     screenshots(page, "playground-allowed")
+
+
+def test_a_policy_too_large_to_read_says_so_in_the_page(page) -> None:
+    page.goto("/playground/")
+    huge = '{"Statement": [' + ",".join(
+        ['{"Effect":"Deny","Action":"a:b","Resource":"*"}'] * 60_000
+    )
+    page.get_by_label("Identity-based policies").fill(huge + "]}")
+    page.get_by_role("button", name="Evaluate").click()
+    status = page.locator("#playground-status")
+    status.filter(has_text="The server refused this request (status 400)").wait_for()

@@ -167,3 +167,22 @@ def test_context_lines_are_checked_and_html_in_them_is_escaped(
         "Line 1: write key = value with a key such as sts:ExternalId or aws:PrincipalTag/team, "
         "not “&lt;svg onload=alert(1)&gt;”."
     ) in content
+
+
+def test_a_federated_principal_with_its_token_claims(client: Client, scenarios: None) -> None:
+    provider = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
+    role = "arn:aws:iam::111122223333:role/GitHubActionsDeploy"
+    query = {"principal": provider, "action": "sts:AssumeRoleWithWebIdentity", "resource": role}
+    claims = (
+        "token.actions.githubusercontent.com:aud = sts.amazonaws.com\n"
+        "token.actions.githubusercontent.com:sub = repo:example-org/reports:ref:refs/heads/main"
+    )
+    other_branch = claims.replace("refs/heads/main", "refs/heads/feature")
+
+    allowed = client.get(PAGE.format("iam-roles"), {**query, "context": claims})
+    denied = client.get(PAGE.format("iam-roles"), {**query, "context": other_branch})
+
+    assert verdict(allowed.content.decode()) == (
+        f"Allowed: {provider} asking for sts:AssumeRoleWithWebIdentity on {role}."
+    )
+    assert verdict(denied.content.decode()).startswith("Implicitly denied:")
