@@ -21,6 +21,7 @@ from django import forms
 
 from iamlab.console.documents import DocumentError, TextProblem, line_of, read_json
 from iamlab.diagrams.trust import trust_audience
+from iamlab.diagrams.whatif import read_context_lines
 from iamlab.engine import PolicyType, simulate, validate_policy
 from iamlab.world.authz import entity_policies, identity_policies, permission_boundary
 from iamlab.world.callers import Caller
@@ -69,7 +70,6 @@ MAX_PRINCIPAL = 2048
 MAX_SHARE_CHARS = 3_000
 MAX_SHARE_BYTES = 64_000
 ACTION = re.compile(r"[A-Za-z0-9-]{1,64}:[A-Za-z0-9_.*-]{1,128}")
-CONTEXT_KEY = re.compile(r"[A-Za-z0-9_.-]{1,128}:[A-Za-z0-9_./:*-]{1,256}")
 SHARE_TEXT = re.compile(r"[A-Za-z0-9_-]*")
 
 # The keys a request for these actions carries in AWS (docs/world.md, "The request
@@ -220,28 +220,7 @@ class PlaygroundForm(forms.Form):
         return account
 
     def clean_context(self) -> dict[str, Any]:
-        context: dict[str, Any] = {}
-        lines = [line for line in self.cleaned_data["context"].splitlines() if line.strip()]
-        if len(lines) > MAX_CONTEXT_LINES:
-            raise forms.ValidationError(f"{len(lines)} context lines; at most {MAX_CONTEXT_LINES}.")
-        for number, line in enumerate(lines, start=1):
-            key, equals, value = line.partition("=")
-            key, value = key.strip(), value.strip()
-            if not equals or not CONTEXT_KEY.fullmatch(key):
-                raise forms.ValidationError(
-                    f"Line {number}: write key = value with a key such as sts:ExternalId or "
-                    f"aws:PrincipalTag/team, not “{line.strip()[:80]}”."
-                )
-            if not value.isprintable():
-                raise forms.ValidationError(f"Line {number}: the value holds control characters.")
-            if key in context:
-                previous = context[key]
-                context[key] = (
-                    [*previous, value] if isinstance(previous, list) else [previous, value]
-                )
-            else:
-                context[key] = value
-        return context
+        return read_context_lines(self.cleaned_data["context"], MAX_CONTEXT_LINES)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -341,9 +320,12 @@ def simulation_document(form: PlaygroundForm, action: str, resource: str) -> dic
     documents = form.documents
     if "identity" in documents:
         document["identity_policies"] = documents["identity"]
-    for name in ("resource", "boundary", "session"):
+    for name, key in (
+        ("resource", "resource_policy"),
+        ("boundary", "permission_boundary"),
+        ("session", "session_policy"),
+    ):
         if name in documents:
-            key = next(key for field_name, _l, _k, key in DOCUMENTS if field_name == name)
             document[key] = documents[name]
     # One organization level each: every SCP given must allow, as at a single level.
     for name, key in (("scp", "scps"), ("rcp", "rcps")):

@@ -1,9 +1,10 @@
 """The console page: a terminal over the learner's own workspace for a scenario.
 
 Every change goes through the Workspace model (`run`, `reset`); the page only reads the
-console it hands out. With htmx a command's answer is its history entry plus the side
-panel and the session graph swapped out of band; without JavaScript the form posts and the
-browser is redirected back to the page.
+console it hands out. With htmx a command's answer is its history entries plus the side
+panel swapped out of band, and an event after which the session graph fetches itself
+(`graph/`); without JavaScript the form posts and the browser is redirected back to the
+page, which shows all of them.
 """
 
 from __future__ import annotations
