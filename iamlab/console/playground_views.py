@@ -29,6 +29,7 @@ from iamlab.diagrams.evaluation import (
     step_name,
 )
 from iamlab.diagrams.figures import legend_rows, make_figure
+from iamlab.diagrams.whatif import describe_errors
 from iamlab.diagrams.worlds import WorldUnavailable, learner_world
 from iamlab.scenarios.models import Scenario
 from iamlab.world import World
@@ -123,7 +124,6 @@ def playground(request: HttpRequest) -> HttpResponse:
         "principals": principal_suggestions(world),
         "document_names": [name for name, _label, _kind, _key in DOCUMENTS],
     }
-    status = 200
     if form.is_bound and form.is_valid():
         evaluation = evaluate(form)
         for name, problem in evaluation.problems.items():
@@ -131,37 +131,14 @@ def playground(request: HttpRequest) -> HttpResponse:
         if evaluation.cases:
             context.update(_result_context(form, evaluation))
             share = encode_state({key: str(value) for key, value in form.data.items()})
-            context["share_url"] = (
-                request.build_absolute_uri(reverse("console:playground")) + f"?s={share}"
-                if share
-                else None
-            )
-    if form.is_bound and form.errors:
-        status = 400 if request.method == "POST" else 200
-    actions = (
-        form.cleaned_data.get("actions", [])
-        if form.is_bound and hasattr(form, "cleaned_data")
-        else []
-    )
+            playground_url = request.build_absolute_uri(reverse("console:playground"))
+            context["share_url"] = f"{playground_url}?s={share}" if share else None
+    actions = form.cleaned_data.get("actions", []) if form.is_bound else []
     context["offered_keys"] = keys_for(actions or ["sts:AssumeRole", "iam:PassRole"])
-    _describe_errors(form)
+    describe_errors(form)
     context["form"] = form
-    template = (
-        "console/playground.html#playground"
-        if request.headers.get("HX-Request")
-        else "console/playground.html"
-    )
-    return render(
-        request, template, context, status=status if not request.headers.get("HX-Request") else 200
-    )
-
-
-def _describe_errors(form: PlaygroundForm) -> None:
-    """Point each field at its help and its error message (ids the template renders)."""
-    for name, field in form.fields.items():
-        bound = form[name]
-        described = [f"{bound.auto_id}-help"]
-        if form.is_bound and name in form.errors:
-            described.insert(0, f"{bound.auto_id}-error")
-            field.widget.attrs["aria-invalid"] = "true"
-        field.widget.attrs["aria-describedby"] = " ".join(described)
+    if request.headers.get("HX-Request"):
+        # htmx swaps only successful answers; the fragment carries its own error messages.
+        return render(request, "console/playground.html#playground", context)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, "console/playground.html", context, status=status)

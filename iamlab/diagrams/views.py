@@ -20,7 +20,12 @@ from iamlab.diagrams.graph import Diagram, to_dot
 from iamlab.diagrams.render import render_svg
 from iamlab.diagrams.sessions import session_graph
 from iamlab.diagrams.svg import inline_svg
-from iamlab.diagrams.whatif import WhatIfForm, default_what_if, world_principals
+from iamlab.diagrams.whatif import (
+    WhatIfForm,
+    default_what_if,
+    describe_errors,
+    world_principals,
+)
 from iamlab.diagrams.worlds import WorldUnavailable, cached_trust_graph, learner_world
 from iamlab.scenarios.models import Scenario
 from iamlab.world import World
@@ -55,7 +60,7 @@ def _evaluation(
         events = {str(event.seq): event for event in world.events}
         event = events.get(raw.strip()) if len(raw) <= 12 else None
         form = WhatIfForm(principals=principals, world=world, initial=default_what_if(world))
-        form.describe_errors()
+        describe_errors(form)
         extra["form"] = form
         if event is None or not event.explanation:
             problem = (
@@ -86,7 +91,7 @@ def _evaluation(
         )
         if "error" in result:
             form.add_engine_error(result["error"])
-    form.describe_errors()
+    describe_errors(form)
     if result is None or not form.is_valid():
         return None, extra, "The what-if request needs correcting; see the form."
     data = form.cleaned_data

@@ -167,16 +167,21 @@ class WhatIfForm(forms.Form):
                 return
         self.add_error(None, f"This request cannot be evaluated: {message}")
 
-    def describe_errors(self) -> None:
-        """Point each field at its help text and, when it has one, its error message."""
-        for name, field in self.fields.items():
-            bound = self[name]
-            described = [f"{bound.auto_id}-help"] if field.help_text else []
-            if self.is_bound and name in self.errors:
-                described.insert(0, f"{bound.auto_id}-error")
-                field.widget.attrs["aria-invalid"] = "true"
-            if described:
-                field.widget.attrs["aria-describedby"] = " ".join(described)
+
+def describe_errors(form: forms.Form) -> None:
+    """Point each field at its help text and, when it has one, its error message.
+
+    The templates render the help as `<auto_id>-help` and the errors as `<auto_id>-error`,
+    so every `aria-describedby` names an element that exists.
+    """
+    for name, field in form.fields.items():
+        bound = form[name]
+        described = [f"{bound.auto_id}-help"] if field.help_text else []
+        if form.is_bound and name in form.errors:
+            described.insert(0, f"{bound.auto_id}-error")
+            field.widget.attrs["aria-invalid"] = "true"
+        if described:
+            field.widget.attrs["aria-describedby"] = " ".join(described)
 
 
 def world_principals(world: World) -> list[tuple[str, str]]:
