@@ -111,6 +111,11 @@ def keys_for(actions: list[str]) -> list[str]:
     return offered + [key for key in GLOBAL_KEYS if key not in offered]
 
 
+def action_keys_json() -> str:
+    """Return the offered keys as JSON for the page's script: by lower-cased action, and "*"."""
+    return json.dumps({**ACTION_KEYS, "*": GLOBAL_KEYS}, separators=(",", ":"))
+
+
 def _lines(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[\n,]", text) if part.strip()]
 

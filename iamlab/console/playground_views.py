@@ -14,6 +14,7 @@ from iamlab.console.playground import (
     Evaluation,
     PlaygroundForm,
     ShareError,
+    action_keys_json,
     decode_state,
     encode_state,
     entity_choices,
@@ -135,6 +136,7 @@ def playground(request: HttpRequest) -> HttpResponse:
             context["share_url"] = f"{playground_url}?s={share}" if share else None
     actions = form.cleaned_data.get("actions", []) if form.is_bound else []
     context["offered_keys"] = keys_for(actions or ["sts:AssumeRole", "iam:PassRole"])
+    context["action_keys_json"] = action_keys_json()
     describe_errors(form)
     context["form"] = form
     if request.headers.get("HX-Request"):

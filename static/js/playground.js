@@ -13,6 +13,43 @@
     field.focus();
     field.setSelectionRange(field.value.length, field.value.length);
   });
+  // Offer the keys of the actions being typed, as the server does when it renders the page.
+  function offer(form) {
+    var table;
+    try {
+      table = JSON.parse(form.getAttribute("data-action-keys") || "{}");
+    } catch (error) {
+      return;
+    }
+    var field = form.querySelector("textarea[name=actions]");
+    var target = form.querySelector("#offered-keys");
+    if (!field || !target) return;
+    var keys = [];
+    field.value.split(/[\n,]/).forEach(function (action) {
+      (table[action.trim().toLowerCase()] || []).forEach(function (key) {
+        if (keys.indexOf(key) < 0) keys.push(key);
+      });
+    });
+    (table["*"] || []).forEach(function (key) {
+      if (keys.indexOf(key) < 0) keys.push(key);
+    });
+    target.textContent = "";
+    keys.forEach(function (key, index) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "linklike";
+      button.setAttribute("data-context-key", key);
+      button.textContent = key;
+      if (index) target.appendChild(document.createTextNode(" "));
+      target.appendChild(button);
+    });
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("form[data-playground] textarea[name=actions]")) {
+      offer(event.target.closest("form"));
+    }
+  });
+
   // A request the server refuses outright (too large to read) is not swapped in by htmx:
   // say so where the learner is looking.
   document.addEventListener("htmx:responseError", function (event) {

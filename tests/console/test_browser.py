@@ -123,6 +123,16 @@ def test_fix_a_trust_policy_until_the_decision_flips(page, iam_roles: None) -> N
     screenshots(page, "playground-allowed")
 
 
+def test_typing_an_action_offers_its_context_keys(page) -> None:
+    page.goto("/playground/")
+    page.get_by_label("Actions").fill("iam:PassRole")
+    offered = page.locator("#offered-keys button")
+    assert offered.all_inner_texts()[:2] == ["iam:PassedToService", "iam:AssociatedResourceArn"]
+
+    offered.first.click()
+    assert page.get_by_label("Context keys").input_value() == "iam:PassedToService = "
+
+
 def test_a_policy_too_large_to_read_says_so_in_the_page(page) -> None:
     page.goto("/playground/")
     huge = '{"Statement": [' + ",".join(
