@@ -142,3 +142,30 @@ def test_a_policy_too_large_to_read_says_so_in_the_page(page) -> None:
     page.get_by_role("button", name="Evaluate").click()
     status = page.locator("#playground-status")
     status.filter(has_text="The server refused this request (status 400)").wait_for()
+
+
+def test_what_if_passrole_verdict_comes_first(page, iam_roles: None) -> None:
+    page.goto("/diagrams/scenarios/iam-roles/evaluation/")
+    page.get_by_label("Principal", exact=True).select_option(label="IAM user carol")
+    page.get_by_label("Action", exact=True).fill("iam:PassRole")
+    page.get_by_label("Resource", exact=True).fill(
+        "arn:aws:iam::111122223333:role/service-role/lambda-admin-role"
+    )
+    page.get_by_role("button", name="Evaluate").click()
+
+    verdict = page.locator(".diagram-verdict")
+    assert verdict.inner_text().startswith("Allowed: arn:aws:iam::111122223333:user/carol")
+    box = verdict.bounding_box()
+    assert box is not None and box["y"] < 400
+    screenshots(page, "what-if-passrole")
+
+
+def test_nothing_is_wider_than_a_phone(page, iam_roles: None) -> None:
+    page.set_viewport_size({"width": 390, "height": 900})
+    for url in (
+        "/console/iam-roles/",
+        f"/playground/?scenario=iam-roles&entity=trust:{ROLE}",
+        "/diagrams/scenarios/iam-roles/evaluation/",
+    ):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") == 390, url
