@@ -140,11 +140,16 @@ def test_every_described_by_points_at_an_element_that_exists(
 def test_engine_errors_read_as_sentences_on_their_field(client: Client, scenarios: None) -> None:
     response = client.get(
         PAGE.format("iam-roles"),
-        {"principal": CAROL, "action": "s3:GetObject", "resource": "arn:aws:s3:::" + "b" * 2040},
+        {"principal": CAROL, "action": "s3:GetObject", "resource": "not-an-arn"},
     )
+
     content = html.unescape(response.content.decode())
-    assert "InvalidSimulation" not in content
-    assert "request.resource" not in content
+    assert response.status_code == 400
+    assert (
+        '<span class="decision-denied" id="id_resource-error">The resource "not-an-arn" must be '
+        'an ARN (arn:partition:service:region:account:resource) or "*".</span>'
+    ) in content
+    assert "InvalidSimulation" not in content and "request.resource" not in content
 
 
 def test_context_lines_are_checked_and_html_in_them_is_escaped(
