@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 
+from iamlab.scenarios.snapshots import code_fingerprint
 from iamlab.world.cli.commands import available_services
 from iamlab.world.cli.configure import CONFIGURE_COMMANDS
 from iamlab.world.cli.console import BUILTINS
@@ -221,7 +222,8 @@ def session_script(scenario_slug: str, lines: list[str]) -> str:
 # entries can be kept beside the log once they have run: in Django's cache, in chunks of
 # CHUNK entries per workspace (a command rewrites only the last chunk), each entry holding
 # the line it was made from. The log stays the truth: when a chunk is missing or an entry's
-# line is not the log's, the history is rebuilt from `Workspace.transcript()`.
+# line is not the log's, the history is rebuilt from `Workspace.transcript()`. The key
+# names the scenario's content version and the world code's fingerprint, like a snapshot's.
 
 HISTORY_PREFIX = "console:history:v1:"
 HISTORY_SECONDS = 24 * 3600
@@ -234,7 +236,9 @@ Kept = tuple[str, int, str, str]
 
 
 def _chunk_key(workspace: Workspace, chunk: int) -> str:
-    return f"{HISTORY_PREFIX}{workspace.pk}:{chunk}"
+    # Outputs change when the scenario's content or the world's code does, as snapshots do.
+    version = f"{code_fingerprint()}:{workspace.scenario.content_version}"
+    return f"{HISTORY_PREFIX}{version}:{workspace.pk}:{chunk}"
 
 
 def _kept(entry: Entry) -> Kept:

@@ -315,11 +315,13 @@ def test_kept_history_follows_the_log_and_is_rebuilt_when_it_does_not(
     from django.core.cache import cache
 
     from iamlab.console.terminal import HISTORY_PREFIX, history
+    from iamlab.scenarios.snapshots import code_fingerprint
 
     client.post("/console/iam-roles/run/", {"line": "date"})
     client.post("/console/iam-roles/run/", {"line": "sleep 60"})
     workspace = workspace_of(client, iam_roles)
-    kept = cache.get(f"{HISTORY_PREFIX}{workspace.pk}:0")
+    version = f"{code_fingerprint()}:{iam_roles.content_version}"
+    kept = cache.get(f"{HISTORY_PREFIX}{version}:{workspace.pk}:0")
     assert [values[0] for values in kept] == ["date", "sleep 60"]
 
     workspace.run("date")  # another tab, which the kept history has not seen
@@ -349,3 +351,22 @@ def test_page_shows_the_latest_hundred_entries_and_says_how_many_are_hidden(
     ) in page
     # Served from the kept history the second time: the same entries.
     assert entries(client.get("/console/iam-roles/").content.decode()) == shown
+
+
+def test_kept_history_is_not_reused_after_the_scenario_changes(
+    client: Client, iam_roles: Scenario
+) -> None:
+    client.post(
+        "/console/iam-roles/run/", {"line": "aws iam get-user --user-name carol --profile carol"}
+    )
+    before = entries(client.get("/console/iam-roles/").content.decode())
+    # An instructor renames carol's path: her ARN in the output changes with the content.
+    from iamlab.scenarios.models import User
+
+    carol = User.objects.get(account__scenario=iam_roles, name="carol")
+    carol.path = "/admins/"
+    carol.save()
+
+    page = html.unescape(client.get("/console/iam-roles/").content.decode())
+    assert entries(page) == before
+    assert '"Arn": "arn:aws:iam::111122223333:user/admins/carol"' in page
