@@ -38,7 +38,7 @@ CLOCK_MOVES: list[tuple[str, str]] = [
 # Control characters other than tab and line feed are shown as their Unicode pictures
 # (U+2400...), so an escape sequence in a command or its output is visible, not hidden.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-MAX_CALLS_LISTED = 50
+MAX_CALLS_LISTED = 20
 SESSION_WORDS = {
     "assumed-role": "a role session",
     "session-token": "a session token of the user",
@@ -279,10 +279,10 @@ def history(workspace: Workspace, shown: int = HISTORY_SHOWN) -> tuple[list[Entr
 
 def remember(workspace: Workspace, ran: list[tuple[str, CommandResult]]) -> None:
     """Keep the entries of lines just run, when they are still the last of the log."""
-    lines = workspace.lines()
-    if [line for line, _ in ran] != lines[len(lines) - len(ran) :]:
+    last = list(workspace.entries.order_by("-seq").values_list("seq", "line")[: len(ran)])[::-1]
+    if [line for _seq, line in last] != [line for line, _ in ran]:
         return  # another tab appended meanwhile; the next page view rebuilds
-    for seq, (line, result) in enumerate(ran, start=len(lines) - len(ran) + 1):
+    for (seq, _line), (line, result) in zip(last, ran, strict=True):
         key = _chunk_key(workspace, (seq - 1) // CHUNK)
         chunk = cache.get(key, []) if (seq - 1) % CHUNK else []
         if not isinstance(chunk, list) or len(chunk) != (seq - 1) % CHUNK:

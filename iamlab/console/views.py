@@ -17,12 +17,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from iamlab.console import terminal
 from iamlab.console.terminal import Entry, Terminal
 from iamlab.diagrams.figures import Figure, legend_rows, make_figure
 from iamlab.diagrams.sessions import session_graph
+from iamlab.diagrams.worlds import LearnerWorld, WorldUnavailable, cached_for_world
 from iamlab.scenarios.models import Scenario, Workspace, WorkspaceError
 from iamlab.scenarios.models.workspaces import MAX_LINE_LENGTH
 from iamlab.world.cli import CommandResult, Console
@@ -58,6 +60,29 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "console/index.html", {"scenarios": scenarios})
 
 
+def _graph_html(scenario: Scenario, console: Console) -> str:
+    """Return the session graph section of the page, as HTML (it holds nothing per request)."""
+    return render_to_string("console/page.html#graph", _graph_context(scenario, console))
+
+
+def _drawn(scenario: Scenario, learner: LearnerWorld) -> dict[str, Any]:
+    """Return what the page shows of the learner's world, cached under the world's state.
+
+    The side panel's facts, the Tab completions and the session graph depend on nothing
+    but the world, so a page shown again for the same state restores no world.
+    """
+
+    def draw() -> dict[str, Any]:
+        console = learner.console
+        return {
+            "panel": _panel_context(console),
+            "completions": terminal.completions(console.world),
+            "graph": _graph_html(scenario, console),
+        }
+
+    return cached_for_world(learner, f"console:{scenario.slug}:{scenario.title}", draw)
+
+
 def _graph_context(scenario: Scenario, console: Console) -> dict[str, Any]:
     """Return the session graph's context: who assumed what, and who acts now."""
     world = console.world
@@ -73,11 +98,10 @@ def _graph_context(scenario: Scenario, console: Console) -> dict[str, Any]:
     return {"scenario": scenario, "figure": figure, "legend": legend_rows({"sessions"})}
 
 
-def _panel_context(scenario: Scenario, console: Console) -> dict[str, Any]:
-    """Return the side panel's context, read from the console."""
+def _panel_context(console: Console) -> dict[str, Any]:
+    """Return the side panel's context (plain data), read from the console."""
     world = console.world
     return {
-        "scenario": scenario,
         "now": world.now(),
         "identity": terminal.current_identity(console),
         "profiles": terminal.profile_names(world),
@@ -89,7 +113,7 @@ def _panel_context(scenario: Scenario, console: Console) -> dict[str, Any]:
 
 def _terminal(
     scenario: Scenario,
-    console: Console,
+    completions: dict[str, object],
     entries: list[Entry],
     refused: str = "",
     hidden: int = 0,
@@ -97,7 +121,7 @@ def _terminal(
     return Terminal(
         post_url=reverse("console:run", args=[scenario.slug]),
         entries=entries,
-        completions=terminal.completions(console.world),
+        completions=completions,
         refused=refused,
         hidden=hidden,
         script_url=reverse("console:script", args=[scenario.slug]),
@@ -110,8 +134,8 @@ def _page(
     workspace = Workspace.objects.for_request(request, scenario)
     try:
         entries, hidden = terminal.history(workspace)
-        console = workspace.console()
-    except WorkspaceError as error:
+        drawn = _drawn(scenario, LearnerWorld(scenario, workspace))
+    except (WorkspaceError, WorldUnavailable) as error:
         return render(
             request,
             "console/page.html",
@@ -119,9 +143,11 @@ def _page(
             status=200,
         )
     context = {
-        **_panel_context(scenario, console),
-        **_graph_context(scenario, console),
-        "terminal": _terminal(scenario, console, entries, refused, hidden),
+        **drawn["panel"],
+        "scenario": scenario,
+        # Safe: rendered by the template engine, which escaped every value.
+        "graph": mark_safe(drawn["graph"]),
+        "terminal": _terminal(scenario, drawn["completions"], entries, refused, hidden),
     }
     return render(request, "console/page.html", context, status=status)
 
@@ -155,9 +181,10 @@ def _answer(
             format_html('<p id="console-refusal" role="alert" hx-swap-oob="true">{}</p>', error)
         )
     context = {
-        **_panel_context(scenario, console),
+        **_panel_context(console),
+        "scenario": scenario,
         "terminal": _terminal(
-            scenario, console, [Entry.of(line, result) for line, result in ran], refused
+            scenario, {}, [Entry.of(line, result) for line, result in ran], refused
         ),
         "oob": True,
     }
@@ -177,12 +204,12 @@ def _answer(
 def graph(request: HttpRequest, slug: str) -> HttpResponse:
     """Show the session graph of the learner's workspace: the part of the page htmx refreshes."""
     scenario = get_object_or_404(Scenario, slug=slug)
-    workspace = Workspace.objects.for_request(request, scenario)
+    learner = LearnerWorld(scenario, Workspace.objects.for_request(request, scenario))
     try:
-        console = workspace.console()
-    except WorkspaceError as error:
+        drawn = _drawn(scenario, learner)
+    except WorldUnavailable as error:
         return HttpResponse(format_html('<p role="alert">{}</p>', error))
-    return render(request, "console/page.html#graph", _graph_context(scenario, console))
+    return HttpResponse(drawn["graph"])
 
 
 @require_POST
