@@ -3,8 +3,8 @@ evaluation, in-process.
 
 CPU time per request (process time, so waiting on SQLite does not count) through Django's
 test client against a throwaway SQLite database, at workspace log lengths 0, 100 and 400.
-It measures what bench/pages.py (gunicorn, beside a bare view) will add once it lists these
-pages; run: .venv/bin/python bench/console_pages.py
+bench/pages.py measures the same pages under gunicorn beside a bare view; this one needs no
+server and also times the hostile inputs. Run: .venv/bin/python bench/console_pages.py
 """
 
 from __future__ import annotations
