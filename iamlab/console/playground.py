@@ -28,6 +28,7 @@ from iamlab.world.callers import Caller
 
 if TYPE_CHECKING:
     from iamlab.world import World
+    from iamlab.world.model import Role
 
 # (field name, label, policy type used to check it, simulation document key)
 DOCUMENTS: list[tuple[str, str, PolicyType, str]] = [
@@ -472,6 +473,31 @@ def _organization(world: World, account_id: str, state: dict[str, str]) -> None:
         state["rcp"] = _text(rcps)
 
 
+def _trusted_principal(world: World, role: Role) -> tuple[str, str]:
+    """Return a principal the trust policy names, and the action it would assume the role by.
+
+    A user of the world first, then a service, then an identity provider (federation);
+    else the first user, whom the learner can then change.
+    """
+    audience = trust_audience(role.trust_policy)
+    users = sorted(arn for arn in audience.arns if world.find_user(arn))
+    if users:
+        return users[0], "sts:AssumeRole"
+    if audience.services:
+        return sorted(audience.services)[0], "sts:AssumeRole"
+    for arn in sorted(audience.federated):
+        provider = world.find_provider(arn)
+        if provider is not None:
+            action = (
+                "sts:AssumeRoleWithWebIdentity"
+                if provider.type == "oidc"
+                else ("sts:AssumeRoleWithSAML")
+            )
+            return provider.arn, action
+    everyone = [u.arn for a in world.accounts.values() for u in a.users.values()]
+    return (everyone or [f"arn:aws:iam::{role.account_id}:root"])[0], "sts:AssumeRole"
+
+
 def entity_state(world: World, key: str) -> dict[str, str] | None:
     """Return the playground's text for one entity of the world, or None for an unknown key."""
     kind, _, name = key.partition(":")
@@ -495,12 +521,10 @@ def entity_state(world: World, key: str) -> dict[str, str] | None:
         if role is None:
             return None
         if kind == "trust":
-            named = [arn for arn in trust_audience(role.trust_policy).arns if world.find_user(arn)]
-            users = [u.arn for a in world.accounts.values() for u in a.users.values()]
-            principal = (named or users or [f"arn:aws:iam::{role.account_id}:root"])[0]
+            principal, action = _trusted_principal(world, role)
             return {
                 "principal": principal,
-                "actions": "sts:AssumeRole",
+                "actions": action,
                 "resources": role.arn,
                 "resource": _text(role.trust_policy),
             }

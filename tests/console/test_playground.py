@@ -232,6 +232,28 @@ def test_load_a_trust_policy_and_evaluate_it(client: Client, iam_roles: Scenario
     assert verdict(content) == f"Allowed: {ALICE} asking for sts:AssumeRole on {ROLE}."
 
 
+def test_a_trust_policy_starts_from_the_principal_it_names(
+    client: Client, iam_roles: Scenario
+) -> None:
+    lambda_admin = "arn:aws:iam::111122223333:role/service-role/lambda-admin-role"
+    github = "arn:aws:iam::111122223333:role/GitHubActionsDeploy"
+    provider = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
+
+    service = client.get(
+        "/playground/", {"scenario": "iam-roles", "entity": f"trust:{lambda_admin}"}
+    )
+    federated = client.get("/playground/", {"scenario": "iam-roles", "entity": f"trust:{github}"})
+
+    assert verdict(service.content.decode()) == (
+        f"Allowed: lambda.amazonaws.com asking for sts:AssumeRole on {lambda_admin}."
+    )
+    # The token's claims are missing until the learner adds them as context keys.
+    assert verdict(federated.content.decode()) == (
+        f"Implicitly denied: {provider} asking for sts:AssumeRoleWithWebIdentity on {github} "
+        "(denied by the role trust policy)."
+    )
+
+
 def test_unknown_entity_or_scenario_says_so(client: Client, iam_roles: Scenario) -> None:
     content = client.get(
         "/playground/", {"scenario": "iam-roles", "entity": "user:<b>x"}
