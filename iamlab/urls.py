@@ -10,5 +10,6 @@ urlpatterns = [
     path("scenarios/", include("iamlab.scenarios.urls")),
     path("diagrams/", include("iamlab.diagrams.urls")),
     path("", include("iamlab.console.urls")),
+    path("accounts/", include("iamlab.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,7 +9,6 @@ import pytest
 from iamlab.scenarios.loading import load_fixtures
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
-RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 ROLE = "arn:aws:iam::111122223333:role/ReportPublisher"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,12 +19,11 @@ def iam_roles(transactional_db: None) -> None:
     assert load_fixtures([FIXTURES / "iam-roles.json"]).problems == []
 
 
-def screenshots(page, name: str) -> None:
-    RESULTS.mkdir(exist_ok=True)
+def screenshots(page, screenshot, name: str) -> None:
+    """Save the page at a laptop's and a phone's width, through the suite's screenshot fixture."""
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(RESULTS / f"{name}-{width}.png"))
-        page.screenshot(path=str(RESULTS / f"{name}-{width}-full.png"), full_page=True)
+        screenshot(page, f"{name}-{width}")
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
@@ -37,7 +35,7 @@ def run(page, line: str) -> None:
     page.locator("[data-exit-code]").nth(count).wait_for()
 
 
-def test_assume_export_write_then_expire(page, iam_roles: None) -> None:
+def test_assume_export_write_then_expire(page, screenshot, iam_roles: None) -> None:
     page.goto("/console/iam-roles/")
     run(page, f"aws sts assume-role --role-arn {ROLE} --role-session-name publish --profile alice")
     assert page.locator("[data-exit-code]").last.get_attribute("data-exit-code") == "0"
@@ -55,7 +53,7 @@ def test_assume_export_write_then_expire(page, iam_roles: None) -> None:
     run(page, "echo quarterly > report.csv")
     run(page, "aws s3 cp report.csv s3://example-reports/q1.csv")
     assert page.locator("[data-exit-code]").last.get_attribute("data-exit-code") == "0"
-    screenshots(page, "console-after-write")
+    screenshots(page, screenshot, "console-after-write")
 
     run(page, "sleep 3601")
     run(page, "aws s3 cp report.csv s3://example-reports/q2.csv")
@@ -63,7 +61,7 @@ def test_assume_export_write_then_expire(page, iam_roles: None) -> None:
     assert last.get_attribute("data-exit-code") != "0"
     assert "(ExpiredToken)" in last.locator(".terminal-stderr").inner_text()
     assert "expired" in page.locator("#console-panel").inner_text()
-    screenshots(page, "console-expired")
+    screenshots(page, screenshot, "console-expired")
 
 
 def test_history_and_tab_completion(page, iam_roles: None) -> None:
@@ -97,14 +95,14 @@ def test_console_works_without_javascript(browser, live_server, iam_roles: None)
     context.close()
 
 
-def test_fix_a_trust_policy_until_the_decision_flips(page, iam_roles: None) -> None:
+def test_fix_a_trust_policy_until_the_decision_flips(page, screenshot, iam_roles: None) -> None:
     page.goto(f"/playground/?scenario=iam-roles&entity=trust:{ROLE}")
     assert page.locator("#playground-verdict p").first.inner_text().startswith("Allowed")
 
     page.get_by_label("Principal").fill("arn:aws:iam::111122223333:user/carol")
     page.get_by_role("button", name="Evaluate").click()
     page.locator("#playground-verdict").filter(has_text="Implicitly denied").wait_for()
-    screenshots(page, "playground-denied")
+    screenshots(page, screenshot, "playground-denied")
 
     trust = page.get_by_label("Resource-based or trust policy")
     text = trust.input_value()
@@ -120,7 +118,7 @@ def test_fix_a_trust_policy_until_the_decision_flips(page, iam_roles: None) -> N
     assert (
         page.get_by_role("img", name="How the decision on sts:AssumeRole was reached").count() == 1
     )
-    screenshots(page, "playground-allowed")
+    screenshots(page, screenshot, "playground-allowed")
 
 
 def test_typing_an_action_offers_its_context_keys(page) -> None:
@@ -144,7 +142,7 @@ def test_a_policy_too_large_to_read_says_so_in_the_page(page) -> None:
     status.filter(has_text="The server refused this request (status 400)").wait_for()
 
 
-def test_what_if_passrole_verdict_comes_first(page, iam_roles: None) -> None:
+def test_what_if_passrole_verdict_comes_first(page, screenshot, iam_roles: None) -> None:
     page.goto("/diagrams/scenarios/iam-roles/evaluation/")
     page.get_by_label("Principal", exact=True).select_option(label="IAM user carol")
     page.get_by_label("Action", exact=True).fill("iam:PassRole")
@@ -157,7 +155,7 @@ def test_what_if_passrole_verdict_comes_first(page, iam_roles: None) -> None:
     assert verdict.inner_text().startswith("Allowed: arn:aws:iam::111122223333:user/carol")
     box = verdict.bounding_box()
     assert box is not None and box["y"] < 400
-    screenshots(page, "what-if-passrole")
+    screenshots(page, screenshot, "what-if-passrole")
 
 
 def test_nothing_is_wider_than_a_phone(page, iam_roles: None) -> None:
