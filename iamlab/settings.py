@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "iamlab.accounts",
     "iamlab.scenarios",
     "iamlab.diagrams",
+    "iamlab.console",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("scenarios/", include("iamlab.scenarios.urls")),
     path("diagrams/", include("iamlab.diagrams.urls")),
+    path("", include("iamlab.console.urls")),
     path("accounts/", include("iamlab.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -108,10 +108,7 @@ def permission_boundary(world: WorldState, caller: Caller) -> Document | None:
         entity = caller.role
     elif caller.kind in ("user", "session-token", "federation-token"):
         entity = caller.user
-    if entity is None or entity.permission_boundary_arn is None:
-        return None
-    policy = world.find_policy(entity.permission_boundary_arn)
-    return policy.document if policy is not None else None
+    return world.boundary_document(entity) if entity is not None else None
 
 
 def simulation_document(

@@ -131,6 +131,13 @@ class WorldState:
                     documents.extend(self.attached_documents(group))
         return documents
 
+    def boundary_document(self, entity: User | Role) -> Document | None:
+        """Return the permissions boundary of a user or role, if it has one."""
+        if entity.permission_boundary_arn is None:
+            return None
+        policy = self.find_policy(entity.permission_boundary_arn)
+        return policy.document if policy is not None else None
+
     def attached_documents(self, entity: User | Role | Group) -> list[Document]:
         """Return an entity's inline and attached managed policy documents."""
         documents = [policy.document for policy in entity.inline_policies]
