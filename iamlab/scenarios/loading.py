@@ -25,6 +25,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, Valida
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, models, transaction
 
+from iamlab.scenarios.limits import MAX_JSON_DEPTH
 from iamlab.scenarios.models import (
     CONTENT_MODELS,
     Account,
@@ -595,6 +596,10 @@ def format_fixture(value: Any, indent: int = 0) -> str:
     """Write JSON for a person to read and edit: nested objects indented, flat lists on one line."""
     pad = " " * indent
     inner = " " * (indent + 2)
+    if indent > 2 * MAX_JSON_DEPTH:
+        # Content too deep to indent (loaded around the validator) is still written out,
+        # compactly, so the instructor can fix it; JSON's own writer does not recurse here.
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, dict):
         if not value:
             return "{}"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from django import template
+
+from iamlab.scenarios.limits import json_dumps_safely
 
 register = template.Library()
 
@@ -12,7 +12,13 @@ register = template.Library()
 @register.filter
 def pretty_json(value: object) -> str:
     """Return the value as indented JSON (escaped by the template like any other text)."""
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    text = json_dumps_safely(value)
+    if text is None:
+        # Content loaded before the limits, or with plain loaddata: say so, never fail.
+        return (
+            "(This value is too deeply nested or too large to show; `manage.py check` says where.)"
+        )
+    return text
 
 
 @register.filter
