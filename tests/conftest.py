@@ -8,6 +8,22 @@ from pathlib import Path
 
 import pytest
 
+
+@pytest.fixture(autouse=True)
+def sign_in_rate_limit(request: pytest.FixtureRequest, settings: object) -> None:
+    """Leave django-axes (the sign-in rate limit) to the tests marked `sign_in_rate_limit`.
+
+    Its authentication backend needs the request, to count failures per address, and
+    refuses any sign-in without one; Django's test `client.login(...)` authenticates
+    without a request, so with django-axes on it would always fail. Every other test
+    signs in with `client.login` or `client.force_login` as usual; the tests of the rate
+    limit itself (tests/accounts/test_rate_limit.py) carry the marker and sign in through
+    the real pages.
+    """
+    if request.node.get_closest_marker("sign_in_rate_limit") is None:
+        settings.AXES_ENABLED = False  # type: ignore[attr-defined]
+
+
 CHROMIUM = "/usr/bin/chromium"
 # Tests run as root on a machine without internet: no sandbox, no GPU, and none of the
 # background requests Chromium would otherwise make (and retry) at start.
