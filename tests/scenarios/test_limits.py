@@ -183,6 +183,20 @@ def test_loadscenario_refuses_text_that_is_not_text(
     assert row_counts() == before
 
 
+def test_a_natural_key_with_a_nul_is_refused_before_it_is_looked_up(
+    write_fixture: WriteFixture,
+) -> None:
+    fixture = small_scenario()
+    fixture[-1]["fields"]["bucket"] = ["tiny", "111122223333", "tiny\x00reports"]
+
+    report = refuse(write_fixture(fixture))
+
+    assert report.splitlines()[0].endswith(
+        "field bucket: The natural key holds a NUL character (\\u0000) at position 5; "
+        "remove it: no name or text needs one."
+    )
+
+
 def test_content_loaded_around_the_validation_gives_notices_not_errors(
     client: Client, iam_roles: Scenario
 ) -> None:

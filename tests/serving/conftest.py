@@ -79,9 +79,9 @@ class Server:
     process: subprocess.Popen[bytes]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def start_server(server_env: dict[str, str]) -> Iterator[Callable[[], Server]]:
-    """Start gunicorn servers on demand; every one is stopped after the test."""
+    """Start gunicorn servers on demand; every one is stopped after the run."""
     started: list[Server] = []
 
     def start() -> Server:
@@ -114,13 +114,19 @@ def start_server(server_env: dict[str, str]) -> Iterator[Callable[[], Server]]:
         raise AssertionError(f"gunicorn did not listen on port {port} within 30 s")
 
     yield start
-    for server in started:
+    for server in started:  # each by its own process id
         server.process.terminate()
         try:
             server.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.process.kill()
             server.process.wait()
+
+
+@pytest.fixture(scope="session")
+def two_servers(start_server: Callable[[], Server]) -> tuple[Server, Server]:
+    """Two gunicorn servers over the same database, shared by the serving tests."""
+    return start_server(), start_server()
 
 
 @dataclass

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import urllib.parse
 
-from tests.serving.conftest import Browser
+from tests.serving.conftest import Browser, Server
 
 EVALUATION = "/diagrams/scenarios/iam-roles/evaluation/"
 
 
 def test_the_longest_value_a_form_takes_works_beyond_gunicorns_default_line(
-    start_server: object,
+    two_servers: tuple[Server, Server],
 ) -> None:
-    server = start_server()
+    server, _other = two_servers
     # 2,048 characters (the form's limit) that percent-encode to 6 bytes each: far beyond
     # gunicorn's default request line of 4,094 bytes and its maximum of 8,190.
     query = urllib.parse.urlencode(
@@ -31,8 +31,10 @@ def test_the_longest_value_a_form_takes_works_beyond_gunicorns_default_line(
     assert "<h1>How the decision was reached</h1>" in response.body
 
 
-def test_an_address_beyond_the_apps_limit_gets_the_apps_page(start_server: object) -> None:
-    server = start_server()
+def test_an_address_beyond_the_apps_limit_gets_the_apps_page(
+    two_servers: tuple[Server, Server],
+) -> None:
+    server, _other = two_servers
 
     response = Browser().get(f"{server.url}{EVALUATION}?resource={'x' * 70_000}")
 

@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 
-from tests.serving.conftest import PROJECT, Browser, manage
+from tests.serving.conftest import PROJECT, Browser, Server, manage
 
 PASSWORD = "correct-horse-battery-9"
 LINES = [
@@ -38,9 +38,9 @@ def inline_svg(body: str) -> str:
 
 
 def test_a_learner_sees_the_same_world_through_either_server(
-    server_env: dict[str, str], start_server: object
+    server_env: dict[str, str], two_servers: tuple[Server, Server]
 ) -> None:
-    first, second = start_server(), start_server()
+    first, second = two_servers
     shell(server_env, SETUP.replace("{n}", "1"))
     browser = Browser()
 
@@ -64,9 +64,9 @@ def test_a_learner_sees_the_same_world_through_either_server(
 
 
 def test_a_diagram_rendered_by_one_server_is_served_from_the_shared_cache_by_the_other(
-    server_env: dict[str, str], start_server: object
+    server_env: dict[str, str], two_servers: tuple[Server, Server]
 ) -> None:
-    first, second = start_server(), start_server()
+    first, second = two_servers
     count = "from django.db import connection; c = connection.cursor(); " + (
         "c.execute('select count(*) from iamlab_cache'); print(c.fetchone()[0])"
     )
