@@ -257,3 +257,32 @@ def test_the_admin_refuses_100000_nested_brackets_beside_the_field(
     ]
     policy.refresh_from_db()
     assert policy.document == before
+
+
+def test_the_console_command_refuses_a_line_that_was_not_utf8_and_goes_on(
+    iam_roles: Scenario,
+) -> None:
+    # Bytes that are not UTF-8 reach Python's standard input as lone surrogates.
+    stdout, stderr = StringIO(), StringIO()
+
+    call_command(
+        "console",
+        "--scenario",
+        "iam-roles",
+        "--workspace",
+        "bytes",
+        stdin=StringIO("echo caf\udce9\necho ok\n"),
+        stdout=stdout,
+        stderr=stderr,
+    )
+
+    assert stderr.getvalue() == (
+        "The command holds something that is not text at character 9 (invalid UTF-8); "
+        "type it again.\n"
+    )
+    assert stdout.getvalue() == "ok\n"
+    from iamlab.scenarios.models import Workspace
+
+    assert list(Workspace.objects.get(name="bytes").entries.values_list("line", flat=True)) == [
+        "echo ok"
+    ]
