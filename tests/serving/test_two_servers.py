@@ -5,6 +5,7 @@ rendered diagram, and workspaces written by two processes at once lose nothing."
 from __future__ import annotations
 
 import re
+import sqlite3
 import subprocess
 import sys
 
@@ -29,6 +30,13 @@ for line in {LINES!r}:
 def shell(env: dict[str, str], code: str) -> str:
     """Run Python in a third process on the same database; return what it printed."""
     return manage(env, "shell", "--no-imports", "-c", code)
+
+
+def query(env: dict[str, str], sql: str) -> list[tuple[object, ...]]:
+    """Read or change the servers' SQLite database directly (no Django start-up)."""
+    path = env["DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path, timeout=20) as database:
+        return database.execute(sql).fetchall()
 
 
 def inline_svg(body: str) -> str:
@@ -67,18 +75,16 @@ def test_a_diagram_rendered_by_one_server_is_served_from_the_shared_cache_by_the
     server_env: dict[str, str], two_servers: tuple[Server, Server]
 ) -> None:
     first, second = two_servers
-    count = "from django.db import connection; c = connection.cursor(); " + (
-        "c.execute('select count(*) from iamlab_cache'); print(c.fetchone()[0])"
-    )
-    shell(server_env, "from django.core.cache import cache; cache.clear()")
+    query(server_env, "delete from iamlab_cache")
+    count = "select count(*) from iamlab_cache"
 
     on_first = Browser().get(f"{first.url}/diagrams/scenarios/iam-roles/trust/")
-    cached = int(shell(server_env, count))
+    (cached,) = query(server_env, count)[0]
     on_second = Browser().get(f"{second.url}/diagrams/scenarios/iam-roles/trust/")
 
     assert on_first.status == on_second.status == 200
     assert cached >= 2  # the trust graph and its SVG
-    assert int(shell(server_env, count)) == cached  # nothing new to render
+    assert query(server_env, count) == [(cached,)]  # nothing new to render
     assert inline_svg(on_first.body) == inline_svg(on_second.body)
 
 
@@ -111,10 +117,10 @@ def test_two_processes_appending_to_one_workspace_lose_nothing(
     outputs = [writer.communicate(lines, timeout=300) for writer in writers]
 
     assert [writer.returncode for writer in writers] == [0, 0], outputs
-    sequence = shell(
+    sequence = query(
         server_env,
-        "from iamlab.scenarios.models import Workspace; "
-        "w = Workspace.objects.get(name='shared-by-two', ended_at__isnull=True); "
-        "print(list(w.entries.order_by('seq').values_list('seq', flat=True)))",
+        "select entry.seq from scenarios_workspaceentry entry "
+        "join scenarios_workspace workspace on entry.workspace_id = workspace.id "
+        "where workspace.name = 'shared-by-two' order by entry.seq",
     )
-    assert sequence.strip() == str(list(range(1, 31)))
+    assert [seq for (seq,) in sequence] == list(range(1, 31))
