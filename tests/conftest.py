@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+SECURITY_SUITE = Path(__file__).resolve().parent / "security"
 DATABASE_FIXTURES = {
     "db",
     "transactional_db",
@@ -27,15 +28,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     `bin/lab test` runs the whole suite, then runs these once more against a throwaway
     PostgreSQL server (bin/with-postgres): the engine and world tests never touch a
-    database, and the browser and live-server tests check pages, not the database, so
-    they run once. What PostgreSQL can differ on (constraints, JSON, transactions,
-    ordering, text) is exercised by the rest.
+    database, and the browser tests and the security suite (tests/security) check pages
+    and requests, not the database, so they run once. What PostgreSQL can differ on
+    (constraints, JSON, transactions, ordering, text) is exercised by the rest.
     """
     if os.environ.get("IAMLAB_DATABASE_TESTS") != "only":
         return
     kept, dropped = [], []
     for item in items:
-        wanted = touches_the_database(item) and item.get_closest_marker("browser") is None
+        wanted = (
+            touches_the_database(item)
+            and item.get_closest_marker("browser") is None
+            and SECURITY_SUITE not in Path(str(item.path)).parents
+        )
         (kept if wanted else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
