@@ -98,3 +98,28 @@ def test_the_address_is_the_proxys_last_hop_only_behind_a_proxy(rf: RequestFacto
     assert client_address(request) == "10.0.0.2"
     with override_settings(BEHIND_PROXY=True):
         assert client_address(request) == "198.51.100.4"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_locked_out_student_reads_why_without_scrolling(
+    page: object, screenshot: object, width: int
+) -> None:
+    get_user_model().objects.create_user("dana", password=PASSWORD)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/accounts/login/")
+    for _attempt in range(5):
+        page.get_by_label("Username").fill("dana")
+        page.get_by_label("Password").fill("wrong")
+        page.get_by_role("button", name="Sign in").click()
+
+    alert = page.get_by_role("alert")
+    screenshot(page, f"accounts-locked-out-{width}")
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Too many sign-in attempts"
+    assert alert.inner_text() == (
+        "Signing in as dana is paused after too many wrong passwords. Try again in 15 minutes."
+    )
+    box = alert.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 800
