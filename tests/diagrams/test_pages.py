@@ -307,11 +307,11 @@ def test_download_of_a_scenario_without_a_world_is_refused_with_the_reason(
         "/scenarios/iam-roles/",
     ],
 )
-def test_diagram_styles_are_linked_once_in_the_head(
+def test_diagram_style_sheets_are_linked_once_in_the_head(
     client: Client, iam_roles: Scenario, url: str
 ) -> None:
     content = client.get(url).content.decode()
-    link = '<link rel="stylesheet" href="/static/diagrams/diagrams.css">'
     head, _, body = content.partition("</head>")
-    assert head.count(link) == 1
-    assert "diagrams.css" not in body
+    for sheet in ("diagrams.css", "widths.css"):
+        assert head.count(f'<link rel="stylesheet" href="/static/diagrams/{sheet}">') == 1
+        assert sheet not in body
