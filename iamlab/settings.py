@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "iamlab.core",
     "iamlab.scenarios",
     "iamlab.diagrams",
+    "iamlab.lessons",
 ]
 
 MIDDLEWARE = [

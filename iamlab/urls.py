@@ -7,6 +7,7 @@ from iamlab.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("lessons/", include("iamlab.lessons.urls")),
     path("scenarios/", include("iamlab.scenarios.urls")),
     path("diagrams/", include("iamlab.diagrams.urls")),
     path("admin/", admin.site.urls),

@@ -37,7 +37,7 @@ def test_home_has_landmarks_and_main_navigation(client: Client) -> None:
     assert '<a class="skip-link" href="#main">Skip to content</a>' in body
     assert '<nav aria-label="Main">' in body
     assert '<main id="main" tabindex="-1">' in body
-    assert '<a href="/" aria-current="page">Lessons</a>' in body
+    assert '<a href="/lessons/">Lessons</a>' in body
     assert '<a href="/scenarios/">Scenarios</a>' in body
     assert '<a href="/diagrams/">Diagrams</a>' in body
     for area in ("Console", "Playground", "Instructor"):

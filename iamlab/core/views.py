@@ -4,13 +4,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from iamlab.lessons.views import lessons_with_progress
 from iamlab.scenarios.models import Scenario
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Show the lessons a student can start."""
-    # Lessons arrive with the lessons app; until then the list is honestly empty.
-    lessons: list[object] = []
+    lessons = lessons_with_progress(request)
     scenarios = Scenario.objects.order_by("title")
     return render(request, "home.html", {"lessons": lessons, "scenarios": scenarios})

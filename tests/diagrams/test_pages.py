@@ -263,9 +263,8 @@ def broken_scenario(db: None) -> Scenario:
 
 
 UNAVAILABLE = (
-    "The scenario &#x27;half-written&#x27; cannot be built into a world right now (1 problem), "
-    "so there is no diagram to draw; an instructor can see the problems with "
-    "`python manage.py check`."
+    "The scenario &#x27;half-written&#x27; cannot be built into a world right now (1 problem); "
+    "an instructor can see them with `python manage.py check`."
 )
 
 

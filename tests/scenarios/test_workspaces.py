@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from django.contrib.auth.models import User as Learner
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.test import RequestFactory
 
 from iamlab.scenarios.models import Scenario, Workspace, WorkspaceEntry, WorkspaceError
@@ -311,3 +312,88 @@ def test_the_transcript_pairs_each_line_with_what_it_printed(iam_roles: Scenario
         ("sleep 60", 0, ""),
         ("date", 0, "Mon Jan  5 09:01:00 UTC 2026\n"),
     ]
+
+
+def anonymous_request(rf: RequestFactory) -> HttpRequest:
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    request.session = SessionStore()
+    return request
+
+
+def test_each_context_has_its_own_workspace_and_reset(
+    iam_roles: Scenario, rf: RequestFactory
+) -> None:
+    request = anonymous_request(rf)
+    console = Workspace.objects.for_request(request, iam_roles)
+    lesson = Workspace.objects.for_request(request, iam_roles, "lesson:first-role")
+    other = Workspace.objects.for_request(request, iam_roles, "lesson:second-role")
+    console.run("sleep 60")
+    lesson.run("sleep 600")
+
+    fresh = lesson.reset()
+
+    assert len({console.pk, lesson.pk, other.pk}) == 3
+    assert (console.context, lesson.context, other.context) == (
+        "",
+        "lesson:first-role",
+        "lesson:second-role",
+    )
+    assert fresh.context == "lesson:first-role"
+    assert Workspace.objects.for_request(request, iam_roles, "lesson:first-role").pk == fresh.pk
+    assert Workspace.objects.for_request(request, iam_roles).pk == console.pk
+    assert console.lines() == ["sleep 60"]
+    assert Workspace.objects.get(pk=other.pk).is_open
+
+
+def test_one_open_workspace_per_learner_and_context(iam_roles: Scenario) -> None:
+    learner = Learner.objects.create_user("learner")
+    Workspace.objects.create(scenario=iam_roles, owner=learner, context="lesson:a")
+    Workspace.objects.create(scenario=iam_roles, owner=learner, context="lesson:b")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Workspace.objects.create(scenario=iam_roles, owner=learner, context="lesson:a")
+
+    assert Workspace.objects.filter(owner=learner).count() == 2
+
+
+def test_lookup_never_makes_a_workspace(iam_roles: Scenario, rf: RequestFactory) -> None:
+    request = anonymous_request(rf)
+
+    assert Workspace.objects.lookup(request, iam_roles) is None
+    assert request.session.session_key is None  # no session was started either
+
+    made = Workspace.objects.for_request(request, iam_roles)
+
+    assert Workspace.objects.lookup(request, iam_roles) == made
+    assert Workspace.objects.lookup(request, iam_roles, "lesson:first-role") is None
+    assert Workspace.objects.count() == 1
+
+
+def test_lookup_hands_anonymous_work_over_at_sign_in_per_context(
+    iam_roles: Scenario, rf: RequestFactory
+) -> None:
+    from django.contrib.auth import login
+
+    request = anonymous_request(rf)
+    console = Workspace.objects.for_request(request, iam_roles)
+    lesson = Workspace.objects.for_request(request, iam_roles, "lesson:first-role")
+    lesson.run("sleep 600")
+    learner = Learner.objects.create_user("learner")
+    own_console = Workspace.objects.current(iam_roles, owner=learner)
+
+    login(request, learner)
+    found_lesson = Workspace.objects.lookup(request, iam_roles, "lesson:first-role")
+    found_console = Workspace.objects.lookup(request, iam_roles)
+
+    assert found_lesson is not None and found_lesson.pk == lesson.pk
+    assert found_lesson.owner == learner
+    assert found_lesson.lines() == ["sleep 600"]
+    # They already had a console workspace of their own: it stays theirs, the anonymous
+    # one is left alone.
+    assert found_console is not None and found_console.pk == own_console.pk
+    console.refresh_from_db()
+    assert console.owner is None

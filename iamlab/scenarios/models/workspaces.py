@@ -38,6 +38,31 @@ class WorkspaceError(Exception):
 
 
 class WorkspaceManager(models.Manager["Workspace"]):
+    def _open(
+        self,
+        scenario: Scenario,
+        *,
+        owner: models.Model | None = None,
+        session_key: str = "",
+        name: str = "",
+        context: str = "",
+    ) -> Workspace | None:
+        """Return the open workspace of one learner (or name) and context, if there is one.
+
+        The filter repeats the condition of the partial unique constraint it matches, so the
+        database finds the row through that index however many workspaces there are.
+        """
+        terms = models.Q(scenario=scenario, ended_at__isnull=True, name=name, context=context)
+        if owner is not None:
+            terms &= models.Q(owner=owner, owner__isnull=False)
+        elif session_key:
+            terms &= models.Q(session_key=session_key, session_key__gt="", owner__isnull=True)
+        else:
+            terms &= models.Q(name__gt="", owner__isnull=True, session_key="")
+        # No ORDER BY: there is at most one such row, and an ordering could steer the
+        # database away from the index.
+        return next(iter(self.filter(terms).order_by()[:1]), None)
+
     def current(
         self,
         scenario: Scenario,
@@ -45,13 +70,14 @@ class WorkspaceManager(models.Manager["Workspace"]):
         owner: models.Model | None = None,
         session_key: str = "",
         name: str = "",
+        context: str = "",
     ) -> Workspace:
-        """Return the learner's open workspace for `scenario`, creating it on first use."""
-        ownership = {"owner": owner, "session_key": session_key, "name": name}
+        """Return the learner's open workspace for `scenario` and `context`, made on first use."""
+        ownership = {"owner": owner, "session_key": session_key, "name": name, "context": context}
         if owner is None and not session_key and not name:
             raise ValueError("a workspace needs an owner, a session key or a name to be found")
         for _attempt in range(2):
-            found = self.filter(scenario=scenario, ended_at__isnull=True, **ownership).first()
+            found = self._open(scenario, **ownership)
             if found is not None:
                 return found
             try:
@@ -63,15 +89,17 @@ class WorkspaceManager(models.Manager["Workspace"]):
                 continue
         return self.get(scenario=scenario, ended_at__isnull=True, **ownership)
 
-    def for_request(self, request: HttpRequest, scenario: Scenario) -> Workspace:
+    def for_request(self, request: HttpRequest, scenario: Scenario, context: str = "") -> Workspace:
         """Return the open workspace of the learner making the request, signed in or not."""
         if request.user.is_authenticated:
-            adopted = self._adopt_anonymous(request, scenario)
-            return adopted or self.current(scenario, owner=request.user)
+            adopted = self._adopt_anonymous(request, scenario, context)
+            return adopted or self.current(scenario, owner=request.user, context=context)
         if not request.session.session_key:
             # An anonymous learner's work is keyed to their browser session; give them one.
             request.session.save()
-        workspace = self.current(scenario, session_key=request.session.session_key or "")
+        workspace = self.current(
+            scenario, session_key=request.session.session_key or "", context=context
+        )
         # Signing in gives the session a new key, so remember the workspace in the
         # session's data too (kept across sign-in) to hand it to the signed-in learner.
         remembered = request.session.get(SESSION_WORKSPACES, [])
@@ -79,15 +107,28 @@ class WorkspaceManager(models.Manager["Workspace"]):
             request.session[SESSION_WORKSPACES] = [*remembered, workspace.pk]
         return workspace
 
-    def _adopt_anonymous(self, request: HttpRequest, scenario: Scenario) -> Workspace | None:
+    def lookup(
+        self, request: HttpRequest, scenario: Scenario, context: str = ""
+    ) -> Workspace | None:
+        """Return the learner's open workspace if they have one; never make one.
+
+        For pages that only show a world. Like `for_request`, it hands a learner who just
+        signed in the work they did before.
+        """
+        if request.user.is_authenticated:
+            adopted = self._adopt_anonymous(request, scenario, context)
+            return adopted or self._open(scenario, owner=request.user, context=context)
+        session_key = request.session.session_key
+        if not session_key:
+            return None
+        return self._open(scenario, session_key=session_key, context=context)
+
+    def _adopt_anonymous(
+        self, request: HttpRequest, scenario: Scenario, context: str
+    ) -> Workspace | None:
         """Give a learner who just signed in the work they did before, if they have none."""
         remembered = request.session.get(SESSION_WORKSPACES, [])
-        if (
-            not remembered
-            or self.filter(
-                scenario=scenario, owner=request.user, name="", ended_at__isnull=True
-            ).exists()
-        ):
+        if not remembered or self._open(scenario, owner=request.user, context=context):
             return None
         with transaction.atomic():
             anonymous = (
@@ -95,6 +136,7 @@ class WorkspaceManager(models.Manager["Workspace"]):
                 .filter(
                     pk__in=remembered,
                     scenario=scenario,
+                    context=context,
                     owner__isnull=True,
                     name="",
                     ended_at__isnull=True,
@@ -131,6 +173,15 @@ class Workspace(models.Model):
     name = models.CharField(
         max_length=64, blank=True, help_text="A name for a workspace used from the command line."
     )
+    context = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        help_text=(
+            "What the workspace is for: empty for the scenario's own console and diagrams, "
+            '"lesson:<lesson-slug>" for a lesson.'
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when the learner reset it; its log is kept."
@@ -149,19 +200,19 @@ class Workspace(models.Model):
                 ),
             ),
             models.UniqueConstraint(
-                fields=["scenario", "owner"],
+                fields=["scenario", "owner", "context"],
                 condition=models.Q(ended_at__isnull=True, owner__isnull=False, name=""),
                 name="workspace_one_open_per_owner",
             ),
             models.UniqueConstraint(
-                fields=["scenario", "session_key"],
+                fields=["scenario", "session_key", "context"],
                 condition=models.Q(ended_at__isnull=True, session_key__gt="", name=""),
                 name="workspace_one_open_per_session",
             ),
             # Names are for workspaces of the command line, which have no learner. (A
             # unique constraint over a nullable owner would let NULL owners repeat.)
             models.UniqueConstraint(
-                fields=["scenario", "name"],
+                fields=["scenario", "name", "context"],
                 condition=models.Q(
                     ended_at__isnull=True, name__gt="", owner__isnull=True, session_key=""
                 ),
@@ -179,6 +230,8 @@ class Workspace(models.Model):
 
     def lines(self) -> list[str]:
         """Return the console lines run in this workspace, in order."""
+        if self.pk is None:
+            return []  # not saved yet: nothing run
         return list(self.entries.order_by("seq").values_list("line", flat=True))
 
     def replay(self, lines: list[str] | None = None) -> tuple[Console, list[CommandResult]]:
@@ -235,8 +288,9 @@ class Workspace(models.Model):
                 "owner": locked.owner,
                 "session_key": locked.session_key,
                 "name": locked.name,
+                "context": locked.context,
             }
-            if not was_open and any(ownership.values()):
+            if not was_open and (locked.owner or locked.session_key or locked.name):
                 # Reset twice (two tabs, a double click): the first reset's workspace is
                 # the learner's open one; do not make a third.
                 return Workspace.objects.current(locked.scenario, **ownership)

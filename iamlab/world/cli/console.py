@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 from iamlab.world.cli import lab
 from iamlab.world.cli.aws import run_aws
 from iamlab.world.cli.configure import run_configure
-from iamlab.world.cli.credentials import CachedRoleCredentials, MfaCodeNeeded
+from iamlab.world.cli.credentials import (
+    CachedRoleCredentials,
+    MfaCodeNeeded,
+    selected_profile,
+    user_profiles,
+    web_identity_settings,
+)
 from iamlab.world.cli.errors import CliError
 from iamlab.world.cli.files import FileError, VirtualFiles
 from iamlab.world.cli.help import console_help
@@ -89,6 +95,26 @@ class Console:
             code = line.strip()
             return self._finish(self._run_line(pending.line, {pending.profile: code}))
         return self._finish(self._run_line(line, {}))
+
+    def signing_access_key(self) -> str | None:
+        """Return the access key the next `aws` command would sign with, when it is certain.
+
+        The real CLI's order, read without making a call: exported AWS_ACCESS_KEY_ID first,
+        then the profile in force (AWS_PROFILE, else the default one) when it holds a key of
+        its own or is an IAM user's profile. A role or web-identity profile gets its key only
+        by calling STS, so it gives None; so does a shell with no credentials at all.
+        """
+        env = self.state.environment()
+        if env.get("AWS_ACCESS_KEY_ID"):
+            return env["AWS_ACCESS_KEY_ID"]
+        profile, _chosen_by = selected_profile(self.state, env, None)
+        settings = self.state.config.get(profile, {})
+        if settings.get("role_arn") or web_identity_settings(settings, env, True) is not None:
+            return None
+        if settings.get("aws_access_key_id") and settings.get("aws_secret_access_key"):
+            return settings["aws_access_key_id"]
+        user = user_profiles(self.world).get(profile)
+        return user.access_key_id if user is not None else None
 
     def _finish(self, result: CommandResult) -> CommandResult:
         self.state.last_exit_code = result.exit_code

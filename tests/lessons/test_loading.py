@@ -1,0 +1,141 @@
+"""Loading lesson fixtures: all or nothing, every problem placed, and dumps that reload as they were."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from iamlab.lessons.loading import load_lessons
+from iamlab.lessons.models import Lesson, Step
+from iamlab.scenarios.loading import load_fixtures
+from tests.lessons.conftest import LESSON_FIXTURES, SCENARIO_FIXTURES
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scenarios(db: None) -> None:
+    assert load_fixtures(SCENARIO_FIXTURES).problems == []
+
+
+def lesson(slug: str = "tiny-lesson", **fields: Any) -> dict[str, Any]:
+    return {
+        "model": "lessons.lesson",
+        "fields": {"slug": slug, "title": "A tiny lesson", "scenario": ["iam-roles"], **fields},
+    }
+
+
+def step(number: int, slug: str = "tiny-lesson", **fields: Any) -> dict[str, Any]:
+    base = {
+        "lesson": [slug],
+        "number": number,
+        "title": f"Step {number}",
+        "narrative": "Do it.",
+        "action": {"kind": "console"},
+        "goal": {"call": {"operation": "sts:GetCallerIdentity", "by": {"user": "alice"}}},
+        "hints": [],
+        "solution": {"lines": ["aws sts get-caller-identity --profile alice"]},
+    }
+    return {"model": "lessons.step", "fields": {**base, **fields}}
+
+
+def write(tmp_path: Path, objects: list[dict[str, Any]], name: str = "lesson.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(objects), encoding="utf-8")
+    return path
+
+
+def test_the_built_in_lessons_load_and_dump_back_unchanged(scenarios: None) -> None:
+    out = StringIO()
+    call_command("loadlessons", *map(str, LESSON_FIXTURES), stdout=out)
+    assert 'Loaded lesson "roles": 9 steps.' in out.getvalue()
+    assert 'Loaded lesson "users": 6 steps.' in out.getvalue()
+    for path in LESSON_FIXTURES:
+        slug = json.loads(path.read_text())[0]["fields"]["slug"]
+        dumped = StringIO()
+        call_command("dumplesson", slug, stdout=dumped)
+        assert dumped.getvalue() == path.read_text(encoding="utf-8")
+
+
+def test_a_dump_reloads_over_itself_unchanged(scenarios: None, tmp_path: Path) -> None:
+    assert load_lessons(LESSON_FIXTURES).ok
+    first = tmp_path / "roles.json"
+    call_command("dumplesson", "roles", "-o", str(first))
+    result = load_lessons([first])
+    assert result.ok and result.replaced == ["roles"] and result.loaded == {"roles": 9}
+    second = StringIO()
+    call_command("dumplesson", "roles", stdout=second)
+    assert second.getvalue() == first.read_text(encoding="utf-8")
+
+
+def test_every_problem_is_listed_with_its_place_and_nothing_is_saved(
+    scenarios: None, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        [
+            lesson(),
+            lesson("second", scenario=["iam-role"], titel="x"),
+            step(1, goal={"call": {"operation": "sts:AssumeRole", "by": {"user": "alcie"}}}),
+            step(3),
+            step(1, slug="second"),
+            {"model": "lessons.stepp", "fields": {}},
+        ],
+    )
+    result = load_lessons([path])
+
+    assert [str(problem) for problem in result.problems] == [
+        f'{path}, object 5: unknown model "lessons.stepp"; a lesson fixture holds '
+        'lessons.lesson and lessons.step. Did you mean "lessons.step"?',
+        f'{path}, object 1, lessons.lesson ["second"], field titel: lessons.lesson has no field '
+        '"titel". Did you mean "title"? Its fields: slug, title, summary, scenario, order, '
+        "estimated_minutes, published.",
+        f'{path}, object 1, lessons.lesson ["second"], field scenario: no scenario '
+        '["iam-role"] exists (it must be in this load or already be loaded). Did you mean '
+        '"iam-roles"?',
+        f'{path}, object 2, lessons.step ["tiny-lesson", "1"], field goal at call.by.user: the '
+        'scenario has no IAM user named "alcie". Did you mean "alice"? Its IAM users: alice, carol.',
+        f'{path}, lessons.lesson ["tiny-lesson"]: the steps are numbered 1, 3; they run 1, 2, 3... '
+        "without gaps (missing 2).",
+    ]
+    assert Lesson.objects.count() == 0
+    assert Step.objects.count() == 0
+
+
+def test_loadlessons_exits_1_and_lists_the_problems(scenarios: None, tmp_path: Path) -> None:
+    path = write(tmp_path, [lesson(), step(1, action={"kind": "predict"})])
+    errors = StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("loadlessons", str(path), stderr=errors)
+    assert raised.value.returncode == 1
+    assert str(raised.value) == "Nothing was loaded: 2 problems found."
+    assert errors.getvalue().splitlines() == [
+        f'{path}, object 1, lessons.step ["tiny-lesson", "1"], field action at line: a predict '
+        'action needs "line".',
+        f'{path}, object 1, lessons.step ["tiny-lesson", "1"], field solution: a predict step\'s '
+        'solution is {"decision": DECISION}, DECISION one of Allowed, ExplicitlyDenied, '
+        "ImplicitlyDenied.",
+    ]
+    assert Lesson.objects.count() == 0
+
+
+def test_a_prediction_goal_belongs_to_a_predict_step(scenarios: None, tmp_path: Path) -> None:
+    path = write(tmp_path, [lesson(), step(1, goal={"prediction": "made"})])
+    assert [p.message for p in load_lessons([path]).problems] == [
+        'only a predict step can have a prediction goal; this step\'s action is "console".'
+    ]
+
+
+def test_skip_existing_leaves_loaded_lessons_alone(scenarios: None, tmp_path: Path) -> None:
+    assert load_lessons(LESSON_FIXTURES).ok
+    Lesson.objects.filter(slug="roles").update(title="Changed by an instructor")
+    out = StringIO()
+    call_command("loadlessons", "--skip-existing", *map(str, LESSON_FIXTURES), stdout=out)
+    assert 'Skipped lesson "roles": it is already loaded.' in out.getvalue()
+    assert Lesson.objects.get(slug="roles").title == "Changed by an instructor"
