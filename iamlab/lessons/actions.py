@@ -14,6 +14,7 @@ from iamlab.world.cli.shell import MAX_LINE_CHARS
 
 if TYPE_CHECKING:
     from iamlab.world import World
+    from iamlab.world.model import ManagedPolicy
 
 ACTION_KINDS = ("read", "console", "button", "predict", "policy")
 ACTION_FIELDS = {
@@ -23,7 +24,7 @@ ACTION_FIELDS = {
     "predict": (("line",), ("question",)),
     "policy": (("target", "profile"), ("start",)),
 }
-TARGET_KINDS = ("trust", "role_policy", "user_policy", "bucket")
+TARGET_KINDS = ("trust", "role_policy", "user_policy", "bucket", "managed_policy")
 MAX_TEXT = 2000
 MAX_SOLUTION_LINES = 20
 # A policy the learner writes becomes one console line; the workspace log takes lines of
@@ -73,6 +74,23 @@ def target_problems(world: World, target: object, path: str) -> list[GoalProblem
         ]
     if kind == "trust":
         return _check_name(world, "role", value, None, here)
+    if kind == "managed_policy":
+        names = sorted(
+            policy.name
+            for account in world.accounts.values()
+            for policy in account.policies.values()
+        )
+        if value not in names:
+            return [
+                GoalProblem(
+                    here,
+                    f"the scenario has no customer managed policy named {json.dumps(value)}."
+                    f"{_suggest(value, names)} Its managed policies: {', '.join(names) or 'none'}.",
+                )
+            ]
+        if names.count(value) > 1:
+            return [GoalProblem(here, f"more than one account has a policy named {value}.")]
+        return []
     if kind == "bucket":
         if value not in world.buckets:
             return [
@@ -184,12 +202,24 @@ def solution_problems(kind: object, solution: object) -> list[GoalProblem]:
     return []
 
 
+def managed_policy(world: World, name: str) -> ManagedPolicy | None:
+    """Return the scenario's customer managed policy of that name, if there is one."""
+    for account in world.accounts.values():
+        policy = account.policies.get(name.lower())
+        if policy is not None and policy.name == name:
+            return policy
+    return None
+
+
 def current_document(world: World, target: dict[str, Any]) -> dict[str, Any] | None:
     """Return the target's policy document in the learner's world now, if it has one."""
     ((kind, value),) = target.items()
     if kind == "bucket":
         bucket = world.buckets.get(value)
         return bucket.policy if bucket is not None else None
+    if kind == "managed_policy":
+        policy = managed_policy(world, value)
+        return policy.document if policy is not None else None
     for account in world.accounts.values():
         if kind == "trust":
             role = account.roles.get(str(value).lower())
@@ -229,7 +259,9 @@ def parse_policy_text(text: str) -> dict[str, Any]:
     return document
 
 
-def policy_line(target: dict[str, Any], profile: str, document: dict[str, Any]) -> str:
+def policy_line(
+    world: World, target: dict[str, Any], profile: str, document: dict[str, Any]
+) -> str:
     """Return the console line AWS would need to put this document in place."""
     # Compact and ASCII-only: one line, no control characters, every quote escaped by JSON.
     text = shell_quote(json.dumps(document, separators=(",", ":"), ensure_ascii=True))
@@ -241,6 +273,14 @@ def policy_line(target: dict[str, Any], profile: str, document: dict[str, Any]) 
         )
     elif kind == "bucket":
         command = f"aws s3api put-bucket-policy --bucket {shell_quote(value)} --policy {text}"
+    elif kind == "managed_policy":
+        # A managed policy changes by a new default version (the target was checked at load).
+        policy = managed_policy(world, value)
+        arn = policy.arn if policy is not None else value
+        command = (
+            f"aws iam create-policy-version --policy-arn {shell_quote(arn)} "
+            f"--policy-document {text} --set-as-default"
+        )
     else:
         owner, name = value
         command = (

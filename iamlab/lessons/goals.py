@@ -38,6 +38,7 @@ GOAL_KINDS = (
     "acting_as",
     "session_expired",
     "may_assume",
+    "may",
     "function_role",
     "prediction",
     "all",
@@ -47,6 +48,8 @@ CALL_FIELDS = ("operation", "by", "outcome", "decision", "policy_type", "error_c
 IDENTITY_KINDS = ("user", "role", "function")
 MAX_DEPTH = 6
 MAX_PARTS = 20
+MAX_CONTEXT_KEYS = 10
+MAX_GOAL_TEXT = 2048
 
 
 @dataclass(frozen=True)
@@ -266,6 +269,71 @@ def _fields(
     return problems
 
 
+def _principal_problems(world: World, principal: object, path: str) -> list[GoalProblem]:
+    if isinstance(principal, str):
+        if not (principal.startswith("arn:") or principal.endswith(".amazonaws.com")):
+            return [
+                GoalProblem(
+                    path,
+                    "give an identity or a principal's ARN (or a service principal such "
+                    f"as lambda.amazonaws.com); got {json.dumps(principal)}.",
+                )
+            ]
+        return []
+    return identity_problems(world, principal, path)
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_GOAL_TEXT and value.isprintable()
+
+
+def _may_problems(world: World, value: object, here: str) -> list[GoalProblem]:
+    example = (
+        '{"principal": {"user": "mallory"}, "action": "iam:PassRole", '
+        '"resource": "arn:aws:iam::111122223333:role/AdminRole", "allowed": false}'
+    )
+    problems = _fields(
+        value, ("principal", "action", "resource", "allowed"), ("context",), here, example
+    )
+    if problems or not isinstance(value, dict):
+        return problems
+    problems += _principal_problems(world, value["principal"], f"{here}.principal")
+    action = value["action"]
+    service, _, name = str(action).partition(":")
+    if not _is_text(action) or not service or not name:
+        problems.append(
+            GoalProblem(
+                f"{here}.action",
+                'give the action as service:Action, e.g. "iam:PassRole"; '
+                f"got {json.dumps(action)}.",
+            )
+        )
+    resource = value["resource"]
+    if not _is_text(resource) or not (resource == "*" or resource.startswith("arn:")):
+        problems.append(
+            GoalProblem(
+                f"{here}.resource",
+                f'give the resource as an ARN (or "*"); got {json.dumps(resource)}.',
+            )
+        )
+    context = value.get("context", {})
+    if not (
+        isinstance(context, dict)
+        and len(context) <= MAX_CONTEXT_KEYS
+        and all(_is_text(key) and _is_text(item) for key, item in context.items())
+    ):
+        problems.append(
+            GoalProblem(
+                f"{here}.context",
+                f"give the request context as at most {MAX_CONTEXT_KEYS} condition keys with "
+                'string values, e.g. {"iam:PassedToService": "lambda.amazonaws.com"}.',
+            )
+        )
+    if not isinstance(value["allowed"], bool):
+        problems.append(GoalProblem(f"{here}.allowed", "allowed is true or false."))
+    return problems
+
+
 def goal_problems(goal: object, world: World, path: str = "", depth: int = 0) -> list[GoalProblem]:
     """Return everything wrong with a goal, checked against the scenario's world."""
     if depth > MAX_DEPTH:
@@ -302,22 +370,13 @@ def goal_problems(goal: object, world: World, path: str = "", depth: int = 0) ->
         problems = _fields(value, ("principal", "role", "allowed"), ("account",), here, example)
         if problems:
             return problems
-        principal = value["principal"]
-        if isinstance(principal, str):
-            if not (principal.startswith("arn:") or principal.endswith(".amazonaws.com")):
-                problems.append(
-                    GoalProblem(
-                        f"{here}.principal",
-                        "give an identity or a principal's ARN (or a service principal such "
-                        f"as lambda.amazonaws.com); got {json.dumps(principal)}.",
-                    )
-                )
-        else:
-            problems += identity_problems(world, principal, f"{here}.principal")
+        problems += _principal_problems(world, value["principal"], f"{here}.principal")
         problems += _check_name(world, "role", value["role"], value.get("account"), f"{here}.role")
         if not isinstance(value["allowed"], bool):
             problems.append(GoalProblem(f"{here}.allowed", "allowed is true or false."))
         return problems
+    if kind == "may":
+        return _may_problems(world, value, here)
     if kind == "function_role":
         example = '{"function": "report-builder", "role": "lambda-admin-role"}'
         problems = _fields(value, ("function", "role"), ("account",), here, example)
@@ -469,6 +528,16 @@ def goal_met(goal: object, context: GoalContext) -> bool:
             return False
         decision = world.simulate(principal, "sts:AssumeRole", role.arn).get("decision")
         return (decision == "Allowed") is bool(value.get("allowed"))
+    if kind == "may":
+        principal = _principal_arn(world, value.get("principal"))
+        action, resource = value.get("action"), value.get("resource")
+        if principal is None or not isinstance(action, str) or not isinstance(resource, str):
+            return False
+        context = value.get("context")
+        result = world.simulate(
+            principal, action, resource, dict(context) if isinstance(context, dict) else None
+        )
+        return (result.get("decision") == "Allowed") is bool(value.get("allowed"))
     if kind == "function_role":
         for account_id, found in world.accounts.items():
             if value.get("account") not in (None, account_id):
@@ -539,6 +608,16 @@ def describe_goal(goal: object) -> str:
             f"{describe_identity(value.get('principal'))[:1].upper()}"
             f"{describe_identity(value.get('principal'))[1:]} {may} assume the role "
             f"{value.get('role')}."
+        )
+    if kind == "may":
+        who = describe_identity(value.get("principal"))
+        if isinstance(value.get("principal"), dict):
+            who = who[:1].upper() + who[1:]
+        may = "may" if value.get("allowed") else "may not"
+        where = ", ".join(f"{key} = {item}" for key, item in (value.get("context") or {}).items())
+        return (
+            f"{who} {may} perform {value.get('action')} on "
+            f"{value.get('resource')}{f' (with {where})' if where else ''}."
         )
     if kind == "function_role":
         return (

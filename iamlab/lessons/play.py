@@ -204,7 +204,7 @@ class Play:
         except PolicyInputError as error:
             self.outcome = Outcome("", None, None, str(error))
             return self.outcome
-        return self.run(policy_line(action["target"], action["profile"], document))
+        return self.run(policy_line(self.world, action["target"], action["profile"], document))
 
     def reveal_hint(self) -> None:
         if self.row.hints_revealed < len(self.step.hints):
