@@ -117,7 +117,8 @@ def test_unknown_names_are_refused_with_their_place_and_the_nearest_name(
             {"call": {"operation": "s3:PutObject"}, "acting_as": {"user": "alice"}},
             GoalProblem(
                 "",
-                "a goal is an object with exactly one key, one of call, acting_as, session_expired, "
+                "a goal is an object with exactly one key, one of call, acting_as, "
+                "session_expired, "
                 'may_assume, function_role, prediction, all, any; got {"call": {"operation": '
                 '"s3:PutObject"}, "acting_as": {"user": "alice"}}.',
             ),
@@ -249,8 +250,8 @@ def test_may_assume_asks_the_engine_under_the_current_trust_policy(console: Cons
         '"arn:aws:iam::111122223333:user/carol"},"Action":"sts:AssumeRole"}]}'
     )
     result = console.run(
-        f"aws iam update-assume-role-policy --role-name ReportPublisher --policy-document '{trust}' "
-        "--profile carol"
+        "aws iam update-assume-role-policy --role-name ReportPublisher "
+        f"--policy-document '{trust}' --profile carol"
     )
     assert result.exit_code == 0, result.stderr
     assert not met(alice, console)

@@ -1,4 +1,4 @@
-"""Loading lesson fixtures: all or nothing, every problem placed, and dumps that reload as they were."""
+"""Loading lesson fixtures: all or nothing, every problem placed, dumps that reload unchanged."""
 
 from __future__ import annotations
 
@@ -108,7 +108,8 @@ def test_every_problem_is_listed_with_its_place_and_nothing_is_saved(
         '["iam-role"] exists (it must be in this load or already be loaded). Did you mean '
         '"iam-roles"?',
         f'{path}, object 2, lessons.step ["tiny-lesson", "1"], field goal at call.by.user: the '
-        'scenario has no IAM user named "alcie". Did you mean "alice"? Its IAM users: alice, carol.',
+        'scenario has no IAM user named "alcie". Did you mean "alice"? '
+        "Its IAM users: alice, carol.",
         f'{path}, lessons.lesson ["tiny-lesson"]: the steps are numbered 1, 3; they run 1, 2, 3... '
         "without gaps (missing 2).",
     ]

@@ -129,8 +129,8 @@ def test_hints_come_one_at_a_time_and_the_solution_after_a_confirmation(
 
     first = client.post("/lessons/users/2/hint/").content.decode()
     assert (
-        '<li data-hint="1">The CLI reads the profile to use from an environment variable called AWS_PROFILE.</li>'
-        in first
+        '<li data-hint="1">The CLI reads the profile to use from an environment variable '
+        "called AWS_PROFILE.</li>" in first
     )
     assert 'data-hint="2"' not in first
     second = client.post("/lessons/users/2/hint/").content.decode()
@@ -302,7 +302,7 @@ def editor_lesson(db: None, tmp_path: Path) -> None:
                         "solution": {"policy": TRUSTING_ALICE},
                     },
                 },
-            ]  # fmt: skip
+            ]
         ),
         encoding="utf-8",
     )
@@ -315,7 +315,8 @@ def test_the_policy_editor_starts_from_the_current_document(
 ) -> None:
     page = client.get("/lessons/trust-edit/1/").content.decode()
     editor = re.search(
-        r'<form [^>]*data-policy-editor>.*?<textarea id="policy-document" name="document"[^>]*>(.*?)</textarea>',
+        r"<form [^>]*data-policy-editor>.*?"
+        r'<textarea id="policy-document" name="document"[^>]*>(.*?)</textarea>',
         page,
         re.DOTALL,
     )
@@ -353,8 +354,8 @@ def test_a_policy_aws_refuses_is_shown_with_its_place(client: Client, editor_les
         "(case-sensitive), not &quot;Permit&quot;." in page
     )
     assert (
-        '<p class="form-error" data-policy-place>The mistake is at <code>Statement[0].Effect</code> '
-        "in your policy.</p>"
+        '<p class="form-error" data-policy-place>The mistake is at '
+        "<code>Statement[0].Effect</code> in your policy.</p>"
     ) in page
     # What the learner wrote stays in the editor, to correct.
     assert "Permit" in re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.DOTALL).group(1)
@@ -395,7 +396,8 @@ def test_narratives_are_sanitized_markdown(db: None, tmp_path: Path, client: Cli
     )
     path = tmp_path / "l.json"
     path.write_text(json.dumps([
-        {"model": "lessons.lesson", "fields": {"slug": "x", "title": "X", "scenario": ["iam-roles"]}},
+        {"model": "lessons.lesson", "fields": {
+            "slug": "x", "title": "X", "scenario": ["iam-roles"]}},
         {"model": "lessons.step", "fields": {
             "lesson": ["x"], "number": 1, "title": "T",
             "narrative": "**Bold** <script>alert(1)</script> [bad](javascript:alert(1)) "
