@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from iamlab.engine import PolicyType
 from iamlab.lessons.goals import DECISIONS, GoalProblem, _check_name, _suggest
 from iamlab.world.cli.shell import MAX_LINE_CHARS
 
@@ -209,6 +210,15 @@ def managed_policy(world: World, name: str) -> ManagedPolicy | None:
         if policy is not None and policy.name == name:
             return policy
     return None
+
+
+def target_policy_type(target: dict[str, Any]) -> PolicyType:
+    """Return the kind of policy a target holds, as the engine validates it."""
+    ((kind, _value),) = target.items()
+    return {
+        "trust": PolicyType.TRUST,
+        "bucket": PolicyType.RESOURCE,
+    }.get(kind, PolicyType.IDENTITY)
 
 
 def current_document(world: World, target: dict[str, Any]) -> dict[str, Any] | None:

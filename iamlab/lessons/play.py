@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from iamlab.engine import validate_policy
 from iamlab.lessons.actions import (
     PolicyInputError,
     current_document,
     parse_policy_text,
     policy_line,
+    target_policy_type,
 )
 from iamlab.lessons.goals import DECISIONS, GoalContext, checklist, goal_met
 from iamlab.lessons.identities import Who, acting_as
@@ -51,6 +53,8 @@ class Outcome:
     result: CommandResult | None
     event: Event | None
     problem: str = ""  # a message for the learner when nothing was run
+    # Where in the learner's policy the engine found the mistake AWS refused it for.
+    policy_place: str = ""
 
     @property
     def decision(self) -> str | None:
@@ -204,7 +208,14 @@ class Play:
         except PolicyInputError as error:
             self.outcome = Outcome("", None, None, str(error))
             return self.outcome
-        return self.run(policy_line(self.world, action["target"], action["profile"], document))
+        outcome = self.run(policy_line(self.world, action["target"], action["profile"], document))
+        if outcome.error_code == "MalformedPolicyDocument":
+            # AWS's message says what is wrong but not where; the engine (which the world
+            # validated with) names the JSON path.
+            error = validate_policy(document, target_policy_type(action["target"]))
+            if error is not None:
+                outcome.policy_place = str(error.get("path", ""))
+        return outcome
 
     def reveal_hint(self) -> None:
         if self.row.hints_revealed < len(self.step.hints):

@@ -7,7 +7,6 @@ under test-results/lessons/ as artifacts to look at.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
