@@ -208,6 +208,9 @@ class Progress(models.Model):
     ended_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when the learner reset the lesson; the rows are kept."
     )
+    # The learner's latest commands with what they printed, for the console's history and
+    # to show an outcome again on reload; the workspace's log stays the truth of the world.
+    recent = models.JSONField(default=list, blank=True)
 
     objects = ProgressManager()
 

@@ -148,7 +148,7 @@ def _render_step(
     request: HtmxHttpRequest, play: Play, forms: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     step = play.step
-    outcome = play.outcome
+    outcome = play.last_outcome()
     event = outcome.event if outcome is not None else play.outcome_event()
     forms = forms or {}
     kind = step.kind
