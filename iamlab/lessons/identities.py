@@ -58,11 +58,19 @@ class Identities:
 
     def __init__(self, world: World) -> None:
         self.world = world
-        self._origins: dict[str, Event] = {}
-        for event in world.events:
-            session = (event.effect or {}).get("session")
-            if isinstance(session, dict) and isinstance(session.get("access_key_id"), str):
-                self._origins[session["access_key_id"]] = event
+        self._origins: dict[str, Event | None] = {}
+
+    def _origin(self, access_key_id: str) -> Event | None:
+        """Return the call that issued a session's key (read from the newest call back)."""
+        if access_key_id not in self._origins:
+            found = None
+            for event in reversed(self.world.events):
+                session = (event.effect or {}).get("session")
+                if isinstance(session, dict) and session.get("access_key_id") == access_key_id:
+                    found = event
+                    break
+            self._origins[access_key_id] = found
+        return self._origins[access_key_id]
 
     def of_key(self, access_key_id: str | None) -> Who:
         """Return the identity an access key stands for (a user, a role session, ...)."""
@@ -102,7 +110,7 @@ class Identities:
                 expiration=session.expiration,
                 session_name=session.session_name or "",
             )
-        origin = self._origins.get(session.access_key_id)
+        origin = self._origin(session.access_key_id)
         via, function = "", ""
         if origin is not None:
             if origin.caller.credential_type == "service":
