@@ -31,7 +31,9 @@ VIA_CHOICES = ("assume-role", "web-identity", "saml", "service")
 class Who:
     """An identity as goals see it; fields that do not apply are empty."""
 
-    kind: str  # user | role | root | service | anonymous | unknown
+    # user | role | root | federated | service | anonymous | unknown (a key the world does
+    # not know) | refused (a known key with the wrong secret or session token)
+    kind: str
     account_id: str = ""
     user: str = ""
     role: str = ""
@@ -131,6 +133,17 @@ class Identities:
             session_name=session.session_name or "",
         )
 
+    def of_credentials(self, access_key_id: str, secret: str, token: str | None) -> Who:
+        """Return who a set of credentials signs as; "refused" when AWS would not accept them."""
+        who = self.of_key(access_key_id)
+        session = self.world.sessions.get(access_key_id)
+        long_term = self.world.long_term_keys.get(access_key_id)
+        if session is not None and (session.secret != secret or session.token != (token or "")):
+            return Who("refused", who.account_id, access_key_id=access_key_id, arn=who.arn)
+        if long_term is not None and long_term[2].secret != secret:
+            return Who("refused", who.account_id, access_key_id=access_key_id, arn=who.arn)
+        return who
+
     def of_event(self, event: Event) -> Who:
         """Return who made a logged call (an expired or unknown key still names its holder)."""
         if event.caller.credential_type == "service":
@@ -150,7 +163,9 @@ def acting_as(console: Console) -> Who | None:
     identities = Identities(world)
     env = state.environment()
     if env.get("AWS_ACCESS_KEY_ID") and env.get("AWS_SECRET_ACCESS_KEY"):
-        return identities.of_key(env["AWS_ACCESS_KEY_ID"])
+        return identities.of_credentials(
+            env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], env.get("AWS_SESSION_TOKEN")
+        )
     profile, _chosen_by = selected_profile(state, env, None)
     settings = state.config.get(profile, {})
     if settings.get("role_arn") and settings.get("source_profile"):
@@ -167,7 +182,11 @@ def acting_as(console: Console) -> Who | None:
         account_id = arn.split(":")[4] if arn.count(":") >= 5 else ""
         return Who("role", account_id, role=role_name(arn), via="web-identity")
     if settings.get("aws_access_key_id") and settings.get("aws_secret_access_key"):
-        return identities.of_key(settings["aws_access_key_id"])
+        return identities.of_credentials(
+            settings["aws_access_key_id"],
+            settings["aws_secret_access_key"],
+            settings.get("aws_session_token"),
+        )
     credentials = user_profiles(world).get(profile)
     if credentials is not None:
         return identities.of_key(credentials.access_key_id)
