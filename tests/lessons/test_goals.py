@@ -293,3 +293,14 @@ def test_goals_are_described_in_words() -> None:
     assert describe_goal({"session_expired": {"role": "ReportPublisher"}}) == (
         "The latest session of the role ReportPublisher has expired."
     )
+
+
+def test_temporary_keys_without_their_session_token_act_as_nobody(console: Console) -> None:
+    credentials = console.run(ASSUME + " --query Credentials --output text").stdout.split()
+    console.run(f"export AWS_ACCESS_KEY_ID={credentials[0]}")
+    console.run(f"export AWS_SECRET_ACCESS_KEY={credentials[2]}")
+    who = acting_as(console)
+    assert who is not None and (who.kind, who.access_key_id) == ("refused", credentials[0])
+    assert not met({"acting_as": {"role": "ReportPublisher"}}, console)
+    console.run(f"export AWS_SESSION_TOKEN={credentials[3]}")
+    assert met({"acting_as": {"role": "ReportPublisher"}}, console)

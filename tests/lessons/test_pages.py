@@ -414,3 +414,36 @@ def test_narratives_are_sanitized_markdown(db: None, tmp_path: Path, client: Cli
         '<p><strong>Bold</strong>  <a rel="noopener noreferrer">bad</a> '
         '<a href="https://docs.aws.amazon.com/" rel="noopener noreferrer">good</a> </p>'
     )
+
+
+def test_signing_up_keeps_the_lesson_progress_made_before(lessons: None) -> None:
+    client = Client()
+    open_users_lesson_to_step_3(client)
+
+    response = client.post(
+        "/accounts/signup/?next=/lessons/users/3/",
+        {"username": "sam", "password1": "a-long-lab-password", "password2": "a-long-lab-password"},
+    )
+
+    assert response.status_code == 302 and response["Location"] == "/lessons/users/3/"
+    page = client.get("/lessons/users/3/").content.decode()
+    assert step_status(page) == "open"
+    assert '<p data-acting-as="user"><strong>IAM user alice</strong>' in page
+    assert Progress.objects.get().owner.username == "sam"
+
+
+def test_signing_in_keeps_own_progress_over_anonymous_work(lessons: None) -> None:
+    student = get_user_model().objects.create_user("sam", password="a-long-lab-password")
+    own = Client()
+    own.force_login(student)
+    own.post("/lessons/users/1/act/")  # sam's own progress: step 1 done
+    visitor = Client()
+    open_users_lesson_to_step_3(visitor)  # anonymous: steps 1 and 2 done
+
+    visitor.post("/accounts/login/", {"username": "sam", "password": "a-long-lab-password"})
+
+    mine = Progress.objects.get(owner=student)
+    assert mine.steps_done() == {1}
+    assert visitor.get("/lessons/users/3/")["Location"] == "/lessons/users/2/"
+    anonymous = Progress.objects.get(owner__isnull=True)
+    assert anonymous.steps_done() == {1, 2}
