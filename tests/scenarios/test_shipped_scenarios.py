@@ -182,7 +182,7 @@ def test_a_boundary_narrows_a_bucket_policy_adds_and_an_explicit_deny_wins() -> 
     assert results[4]["stderr"] == (
         "upload failed: q3.csv to s3://example-reports/q3.csv An error occurred (AccessDenied) "
         f"when calling the PutObject operation: User: {intern} is not authorized to perform: "
-        "s3:PutObject on resource: arn:aws:s3:::example-reports/q3.csv because no permissions "
+        's3:PutObject on resource: "arn:aws:s3:::example-reports/q3.csv" because no permissions '
         "boundary allows the s3:PutObject action\n"
     )
     # carol's bucket policy adds what alice's identity-based policies lack ...
@@ -192,6 +192,6 @@ def test_a_boundary_narrows_a_bucket_policy_adds_and_an_explicit_deny_wins() -> 
     assert results[7]["stderr"] == (
         "download failed: s3://example-reports/q2.csv to - An error occurred (AccessDenied) "
         f"when calling the GetObject operation: User: {intern} is not authorized to perform: "
-        "s3:GetObject on resource: arn:aws:s3:::example-reports/q2.csv with an explicit deny "
+        's3:GetObject on resource: "arn:aws:s3:::example-reports/q2.csv" with an explicit deny '
         "in an identity-based policy\n"
     )
