@@ -580,6 +580,12 @@ def describe_identity(identity: object) -> str:
     return f"a session of the role {identity.get('role')}{where}{via}"
 
 
+def _subject(principal: object) -> str:
+    """Describe a principal at the start of a sentence (an ARN keeps its lower case)."""
+    who = describe_identity(principal)
+    return who if isinstance(principal, str) else who[:1].upper() + who[1:]
+
+
 def describe_goal(goal: object) -> str:
     """Say in one sentence what a goal asks for."""
     if not isinstance(goal, dict) or len(goal) != 1:
@@ -604,15 +610,9 @@ def describe_goal(goal: object) -> str:
         return f"The latest session of the role {value.get('role')} has expired."
     if kind == "may_assume":
         may = "may" if value.get("allowed") else "may not"
-        return (
-            f"{describe_identity(value.get('principal'))[:1].upper()}"
-            f"{describe_identity(value.get('principal'))[1:]} {may} assume the role "
-            f"{value.get('role')}."
-        )
+        return f"{_subject(value.get('principal'))} {may} assume the role {value.get('role')}."
     if kind == "may":
-        who = describe_identity(value.get("principal"))
-        if isinstance(value.get("principal"), dict):
-            who = who[:1].upper() + who[1:]
+        who = _subject(value.get("principal"))
         may = "may" if value.get("allowed") else "may not"
         where = ", ".join(f"{key} = {item}" for key, item in (value.get("context") or {}).items())
         return (

@@ -105,6 +105,10 @@ def test_may_is_described_in_words() -> None:
     assert describe_goal(may("arn:aws:iam::999988887777:root", True)) == (
         f"arn:aws:iam::999988887777:root may perform iam:PassRole on {ADMIN_ROLE}."
     )
+    outsider = {"principal": "arn:aws:iam::999988887777:root", "role": "PartnerUpload"}
+    assert describe_goal({"may_assume": {**outsider, "allowed": False}}) == (
+        "arn:aws:iam::999988887777:root may not assume the role PartnerUpload."
+    )
 
 
 def test_a_managed_policy_target_names_a_customer_managed_policy(iam_roles_world: World) -> None:
