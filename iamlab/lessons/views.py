@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
@@ -174,6 +175,20 @@ def _figures(play: Play, event: Event | None) -> dict[str, Any]:
     return figures
 
 
+def _step_urls(play: Play) -> dict[str, str]:
+    """Return the step's own URLs, built once (the page names each several times)."""
+    base = reverse("lessons:step", args=[play.lesson.slug, play.step.number])
+    return {
+        "act": f"{base}act/",
+        "hint": f"{base}hint/",
+        "solution": f"{base}solution/",
+        "previous": reverse("lessons:step", args=[play.lesson.slug, play.step.number - 1])
+        if play.step.number > 1
+        else "",
+        "lessons": reverse("lessons:list"),
+    }
+
+
 def verdict(event: Event | None) -> dict[str, str]:
     """Say what decided a call: an authorization decision, else an error code, else success."""
     if event is None:
@@ -226,6 +241,7 @@ def _render_step(
         "next_step": play.next_step(),
         "forms": forms,
         "figures": _figures(play, event),
+        "urls": _step_urls(play),
     }
     template = "lessons/step.html#live" if request.htmx else "lessons/step.html"
     return render(request, template, context, status=status)
