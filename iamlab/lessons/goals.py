@@ -79,7 +79,11 @@ class GoalContext:
         return self._identities
 
     def events_since(self) -> list[Event]:
-        return [event for event in self.world.events if event.seq > self.since_seq]
+        # Events are numbered from 1 in the order they are logged, so the ones after
+        # since_seq start at that index; the filter keeps it right whatever the numbering.
+        events = self.world.events
+        start = self.since_seq if 0 <= self.since_seq <= len(events) else 0
+        return [event for event in events[start:] if event.seq > self.since_seq]
 
 
 # ---- validation ----------------------------------------------------------------------------
