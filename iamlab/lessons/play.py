@@ -242,7 +242,7 @@ class Play:
         except PolicyInputError as error:
             self.outcome = Outcome("", None, None, str(error))
             return self.outcome
-        outcome = self.run(policy_line(action["target"], action["profile"], document))
+        outcome = self.run(policy_line(action["target"], action["profile"], document, self.world))
         if outcome.error_code == "MalformedPolicyDocument":
             # AWS's message says what is wrong but not where; the engine (which the world
             # validated with) names the JSON path.
