@@ -58,7 +58,7 @@ def test_unknown_names_are_refused_with_their_place_and_the_nearest_name(
             GoalProblem(
                 "cal",
                 'unknown goal "cal". Did you mean "call"? Goals: call, acting_as, '
-                "session_expired, may_assume, function_role, prediction, all, any.",
+                "session_expired, may_assume, may, function_role, prediction, all, any.",
             ),
         ),
         (
@@ -119,7 +119,7 @@ def test_unknown_names_are_refused_with_their_place_and_the_nearest_name(
                 "",
                 "a goal is an object with exactly one key, one of call, acting_as, "
                 "session_expired, "
-                'may_assume, function_role, prediction, all, any; got {"call": {"operation": '
+                'may_assume, may, function_role, prediction, all, any; got {"call": {"operation": '
                 '"s3:PutObject"}, "acting_as": {"user": "alice"}}.',
             ),
         ),
