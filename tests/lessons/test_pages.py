@@ -481,3 +481,26 @@ def test_a_managed_policy_is_saved_as_a_new_default_version(db: None, tmp_path: 
     result = Console(world).run(line)
     assert result.exit_code == 254
     assert "is not authorized to perform: iam:CreatePolicyVersion on resource: " in result.stderr
+
+
+def test_every_diagram_is_an_inline_svg_in_a_figure_with_a_caption(
+    client: Client, lessons: None
+) -> None:
+    first = client.get("/lessons/roles/1/").content.decode()
+    assert "<figure" not in first
+    assert (
+        "<p>Nobody has assumed a role yet in your lesson world, so the session graph is empty.</p>"
+        in first
+    )
+    client.post("/lessons/roles/1/act/", {"line": "export AWS_PROFILE=alice"})
+    client.post("/lessons/roles/1/act/", {"line": "aws sts get-caller-identity"})
+    client.post("/lessons/roles/2/act/", {"line": "aws iam get-role --role-name ReportPublisher"})
+    page = client.post("/lessons/roles/3/act/").content.decode()
+    figures = re.findall(r"<figure .*?</figure>", page, re.DOTALL)
+    assert len(figures) == 2
+    for figure in figures:
+        assert re.search(r"<figcaption [^>]*>[^<]+</figcaption>", figure)
+        assert "<svg" in figure
+    assert "How the decision on call #3 (sts:AssumeRole) was reached" in figures[0]
+    assert "alice-publishing" in figures[1]
+    assert "data-empty-session-graph" not in page
