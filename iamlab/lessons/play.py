@@ -166,24 +166,27 @@ class Play:
 
     # ---- acting -----------------------------------------------------------------------
 
-    def check_goal(self) -> bool:
+    def check_goal(self, save: bool = True) -> bool:
         """Mark the step done if its goal is met now; return whether it is done."""
         if self.row.done:
             return True
         if self.step.goal is not None and goal_met(self.step.goal, self.goal_context()):
-            self._mark_done()
+            self._mark_done(save)
         return self.row.done
 
-    def _mark_done(self) -> None:
+    def _mark_done(self, save: bool = True) -> None:
+        """Mark the step (and the lesson, once every step is) done; save unless told not to."""
         now = timezone.now()
         self.row.done_at = now
-        self.row.save(update_fields=["done_at"])
         self.done_numbers.add(self.step.number)
         if self.progress.completed_at is None and all(
             s.number in self.done_numbers for s in self.steps
         ):
             self.progress.completed_at = now
-            self.progress.save(update_fields=["completed_at"])
+            if save:
+                self.progress.save(update_fields=["completed_at"])
+        if save:
+            self.row.save(update_fields=["done_at"])
 
     def read_on(self) -> None:
         """Complete a read step (its Continue button)."""
@@ -203,7 +206,6 @@ class Play:
         event = new[-1] if new else None
         self.row.attempts += 1
         self.row.outcome_seq = event.seq if event is not None else 0
-        self.row.save(update_fields=["attempts", "outcome_seq"])
         entry = {
             "step": self.step.number,
             "line": line,
@@ -212,9 +214,11 @@ class Play:
             "stderr": result.stderr[:MAX_KEPT_OUTPUT],
         }
         self.progress.recent = [*self.progress.recent, entry][-HISTORY_LINES:]
-        self.progress.save(update_fields=["recent"])
         self.outcome = Outcome(line, result, event)
-        self.check_goal()
+        self.check_goal(save=False)
+        # One write each for the step's row and the lesson's, whatever changed.
+        self.row.save(update_fields=["attempts", "outcome_seq", "done_at"])
+        self.progress.save(update_fields=["recent", "completed_at"])
         return self.outcome
 
     def predict(self, decision: str) -> Outcome:
@@ -224,14 +228,20 @@ class Play:
                 "", None, None, "Choose one of the three decisions before running the command."
             )
             return self.outcome
+        # Until the line has run there is nothing to compare the prediction with.
         self.row.predicted_decision = decision
-        self.row.save(update_fields=["predicted_decision"])
+        self.row.actual_decision = ""
+        self.row.prediction_correct = None
         outcome = self.run(self.step.action["line"])
         actual = outcome.decision or ""
         self.row.actual_decision = actual
         self.row.prediction_correct = decision == actual
-        self.row.save(update_fields=["actual_decision", "prediction_correct"])
-        self.check_goal()
+        self.check_goal(save=False)
+        self.row.save(
+            update_fields=["predicted_decision", "actual_decision", "prediction_correct", "done_at"]
+        )
+        if self.progress.completed_at is not None:
+            self.progress.save(update_fields=["completed_at"])
         return outcome
 
     def put_policy(self, text: str) -> Outcome:
