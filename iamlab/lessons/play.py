@@ -1,8 +1,9 @@
 """Playing a step: the learner's world for it, performing its action, checking its goal.
 
-The step pages call `open_step` and then, for a POST, one of the `Play` methods; a `Play`
-holds the learner's progress rows, their lesson workspace and its replayed console, so a
-request replays the log once and then only runs the learner's new line.
+The step pages call `open_step` and then, for a POST, one of the `Play` methods. A `Play`
+holds the learner's progress rows and a session of their lesson workspace: the console is
+restored once per request (from the workspace's snapshot, iamlab.scenarios.snapshots), and
+an action then runs only the learner's new line in it.
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ class Outcome:
 
 @dataclass
 class Play:
-    """One learner on one step of one lesson, with their world replayed."""
+    """One learner on one step of one lesson, with their world."""
 
     lesson: Lesson
     step: Step
