@@ -186,6 +186,7 @@ def _step_urls(play: Play) -> dict[str, str]:
         if play.step.number > 1
         else "",
         "lessons": reverse("lessons:list"),
+        "diagrams": f"{base}diagrams/",
     }
 
 
@@ -202,7 +203,11 @@ def verdict(event: Event | None) -> dict[str, str]:
 
 
 def _render_step(
-    request: HtmxHttpRequest, play: Play, forms: dict[str, Any] | None = None, status: int = 200
+    request: HtmxHttpRequest,
+    play: Play,
+    forms: dict[str, Any] | None = None,
+    status: int = 200,
+    acted: bool = False,
 ) -> HttpResponse:
     step = play.step
     outcome = play.last_outcome()
@@ -240,7 +245,10 @@ def _render_step(
         "more_hints": play.row.hints_revealed < len(step.hints),
         "next_step": play.next_step(),
         "forms": forms,
-        "figures": _figures(play, event),
+        # After an action htmx fetches the diagrams with a second request, so that the
+        # action's answer (outcome and goal) is not held up by drawing them.
+        "lazy_figures": acted and bool(request.htmx),
+        "figures": {} if acted and request.htmx else _figures(play, event),
         "urls": _step_urls(play),
     }
     template = "lessons/step.html#live" if request.htmx else "lessons/step.html"
@@ -285,10 +293,27 @@ def act(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
         outcome = play.put_policy(form.cleaned_data["document"])
         if outcome.problem or (outcome.result is not None and outcome.result.exit_code):
             # Keep what the learner wrote in the editor, so they can correct it.
-            return _render_step(request, play, {"policy": form})
+            return _render_step(request, play, {"policy": form}, acted=True)
     if kind == "read" and play.done and play.next_step() is not None and not request.htmx:
         return redirect("lessons:step", slug=slug, number=number + 1)
-    return _render_step(request, play)
+    return _render_step(request, play, acted=True)
+
+
+@require_GET
+def diagrams(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
+    """Show the step's diagrams: the latest call's evaluation flow and the session graph."""
+    play = _play(request, slug, number)
+    if isinstance(play, HttpResponse):
+        return play
+    if not request.htmx:
+        # The diagrams are part of the step page; a browser without htmx gets the page.
+        return redirect("lessons:step", slug=slug, number=number)
+    event = play.outcome_event()
+    return render(
+        request,
+        "lessons/step.html#figures",
+        {"figures": _figures(play, event), "urls": _step_urls(play), "play": play},
+    )
 
 
 @require_POST
