@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -109,7 +109,7 @@ def _play(request: HttpRequest, slug: str, number: int) -> Play | HttpResponse:
         # one still open.
         return redirect("lessons:step", slug=lesson.slug, number=locked.first_open)
     except lesson.steps.model.DoesNotExist:
-        return render(request, "404.html", status=404)
+        raise Http404(f"The lesson {lesson.title!r} has no step {number}.") from None
     except WorkspaceError as error:
         return render(
             request, "lessons/unavailable.html", {"lesson": lesson, "message": str(error)}

@@ -528,3 +528,21 @@ def test_after_an_htmx_action_the_diagrams_follow_in_a_second_request(
     )
     assert len(figures) == 2 and "alice-publishing" in figures[1]
     assert client.get("/lessons/roles/3/diagrams/")["Location"] == "/lessons/roles/3/"
+
+
+def test_a_scenario_that_no_longer_builds_says_so_instead_of_failing(
+    client: Client, lessons: None
+) -> None:
+    from iamlab.scenarios.models import Role
+
+    open_users_lesson_to_step_3(client)
+    # Content broken behind the loader's back (an admin edit): the trust policy is invalid.
+    role = Role.objects.get(name="ReportPublisher")
+    role.trust_policy = {"Statement": "nonsense"}
+    role.save()
+
+    response = client.get("/lessons/users/3/")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "The scenario &#x27;iam-roles&#x27; cannot be built into a world right now" in body
