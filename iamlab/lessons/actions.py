@@ -15,7 +15,6 @@ from iamlab.world.cli.shell import MAX_LINE_CHARS
 
 if TYPE_CHECKING:
     from iamlab.world import World
-    from iamlab.world.model import ManagedPolicy
 
 ACTION_KINDS = ("read", "console", "button", "predict", "policy")
 ACTION_FIELDS = {
@@ -76,21 +75,16 @@ def target_problems(world: World, target: object, path: str) -> list[GoalProblem
     if kind == "trust":
         return _check_name(world, "role", value, None, here)
     if kind == "managed_policy":
-        names = sorted(
-            policy.name
-            for account in world.accounts.values()
-            for policy in account.policies.values()
-        )
+        names = [policy.name for policy in customer_managed_policies(world)]
         if value not in names:
             return [
                 GoalProblem(
                     here,
-                    f"the scenario has no customer managed policy named {json.dumps(value)}."
-                    f"{_suggest(value, names)} Its managed policies: {', '.join(names) or 'none'}.",
+                    f"the scenario has no customer managed policy {json.dumps(value)}."
+                    f"{_suggest(value, names)} Its customer managed policies: "
+                    f"{', '.join(sorted(names)) or 'none'}.",
                 )
             ]
-        if names.count(value) > 1:
-            return [GoalProblem(here, f"more than one account has a policy named {value}.")]
         return []
     if kind == "bucket":
         if value not in world.buckets:
@@ -203,13 +197,14 @@ def solution_problems(kind: object, solution: object) -> list[GoalProblem]:
     return []
 
 
-def managed_policy(world: World, name: str) -> ManagedPolicy | None:
-    """Return the scenario's customer managed policy of that name, if there is one."""
-    for account in world.accounts.values():
-        policy = account.policies.get(name.lower())
-        if policy is not None and policy.name == name:
-            return policy
-    return None
+def customer_managed_policies(world: World) -> list[Any]:
+    """Return the world's customer managed policies (not AWS managed ones)."""
+    return [
+        policy
+        for account in world.accounts.values()
+        for policy in account.policies.values()
+        if not policy.is_aws_managed
+    ]
 
 
 def target_policy_type(target: dict[str, Any]) -> PolicyType:
@@ -228,8 +223,8 @@ def current_document(world: World, target: dict[str, Any]) -> dict[str, Any] | N
         bucket = world.buckets.get(value)
         return bucket.policy if bucket is not None else None
     if kind == "managed_policy":
-        policy = managed_policy(world, value)
-        return policy.document if policy is not None else None
+        found = [p for p in customer_managed_policies(world) if p.name == value]
+        return found[0].document if found else None
     for account in world.accounts.values():
         if kind == "trust":
             role = account.roles.get(str(value).lower())
@@ -270,9 +265,12 @@ def parse_policy_text(text: str) -> dict[str, Any]:
 
 
 def policy_line(
-    world: World, target: dict[str, Any], profile: str, document: dict[str, Any]
+    target: dict[str, Any], profile: str, document: dict[str, Any], world: World | None = None
 ) -> str:
-    """Return the console line AWS would need to put this document in place."""
+    """Return the console line AWS would need to put this document in place.
+
+    A managed policy is named by its ARN, read from `world` (the learner's).
+    """
     # Compact and ASCII-only: one line, no control characters, every quote escaped by JSON.
     text = shell_quote(json.dumps(document, separators=(",", ":"), ensure_ascii=True))
     ((kind, value),) = target.items()
@@ -284,9 +282,8 @@ def policy_line(
     elif kind == "bucket":
         command = f"aws s3api put-bucket-policy --bucket {shell_quote(value)} --policy {text}"
     elif kind == "managed_policy":
-        # A managed policy changes by a new default version (the target was checked at load).
-        policy = managed_policy(world, value)
-        arn = policy.arn if policy is not None else value
+        found = [p for p in customer_managed_policies(world) if p.name == value] if world else []
+        arn = found[0].arn if found else value
         command = (
             f"aws iam create-policy-version --policy-arn {shell_quote(arn)} "
             f"--policy-document {text} --set-as-default"

@@ -48,8 +48,6 @@ CALL_FIELDS = ("operation", "by", "outcome", "decision", "policy_type", "error_c
 IDENTITY_KINDS = ("user", "role", "function")
 MAX_DEPTH = 6
 MAX_PARTS = 20
-MAX_CONTEXT_KEYS = 10
-MAX_GOAL_TEXT = 2048
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,11 @@ class GoalContext:
         return self._identities
 
     def events_since(self) -> list[Event]:
-        return [event for event in self.world.events if event.seq > self.since_seq]
+        # Events are numbered from 1 in the order they are logged, so the ones after
+        # since_seq start at that index; the filter keeps it right whatever the numbering.
+        events = self.world.events
+        start = self.since_seq if 0 <= self.since_seq <= len(events) else 0
+        return [event for event in events[start:] if event.seq > self.since_seq]
 
 
 # ---- validation ----------------------------------------------------------------------------
@@ -271,62 +273,52 @@ def _fields(
 
 def _principal_problems(world: World, principal: object, path: str) -> list[GoalProblem]:
     if isinstance(principal, str):
-        if not (principal.startswith("arn:") or principal.endswith(".amazonaws.com")):
-            return [
-                GoalProblem(
-                    path,
-                    "give an identity or a principal's ARN (or a service principal such "
-                    f"as lambda.amazonaws.com); got {json.dumps(principal)}.",
-                )
-            ]
-        return []
+        if principal.startswith("arn:") or principal.endswith(".amazonaws.com"):
+            return []
+        return [
+            GoalProblem(
+                path,
+                "give an identity or a principal's ARN (or a service principal such "
+                f"as lambda.amazonaws.com); got {json.dumps(principal)}.",
+            )
+        ]
     return identity_problems(world, principal, path)
-
-
-def _is_text(value: object) -> bool:
-    return isinstance(value, str) and 0 < len(value) <= MAX_GOAL_TEXT and value.isprintable()
 
 
 def _may_problems(world: World, value: object, here: str) -> list[GoalProblem]:
     example = (
-        '{"principal": {"user": "mallory"}, "action": "iam:PassRole", '
-        '"resource": "arn:aws:iam::111122223333:role/AdminRole", "allowed": false}'
+        '{"principal": {"user": "alice"}, "action": "s3:PutObject", '
+        '"resource": "arn:aws:s3:::example-reports/q3.csv", "allowed": false}'
     )
     problems = _fields(
         value, ("principal", "action", "resource", "allowed"), ("context",), here, example
     )
-    if problems or not isinstance(value, dict):
+    if problems:
         return problems
-    problems += _principal_problems(world, value["principal"], f"{here}.principal")
+    assert isinstance(value, dict)
+    problems = _principal_problems(world, value["principal"], f"{here}.principal")
     action = value["action"]
-    service, _, name = str(action).partition(":")
-    if not _is_text(action) or not service or not name:
+    service, _, name = action.partition(":") if isinstance(action, str) else ("", "", "")
+    if not (service and name and "*" not in action and "?" not in action):
         problems.append(
             GoalProblem(
                 f"{here}.action",
-                'give the action as service:Action, e.g. "iam:PassRole"; '
+                'give one action as service:Action, e.g. "s3:PutObject"; '
                 f"got {json.dumps(action)}.",
             )
         )
-    resource = value["resource"]
-    if not _is_text(resource) or not (resource == "*" or resource.startswith("arn:")):
-        problems.append(
-            GoalProblem(
-                f"{here}.resource",
-                f'give the resource as an ARN (or "*"); got {json.dumps(resource)}.',
-            )
-        )
+    if not isinstance(value["resource"], str) or not value["resource"]:
+        problems.append(GoalProblem(f"{here}.resource", "give the resource's ARN as a string."))
     context = value.get("context", {})
-    if not (
-        isinstance(context, dict)
-        and len(context) <= MAX_CONTEXT_KEYS
-        and all(_is_text(key) and _is_text(item) for key, item in context.items())
+    if not isinstance(context, dict) or not all(
+        isinstance(key, str) and isinstance(item, (str, bool, int, list))
+        for key, item in context.items()
     ):
         problems.append(
             GoalProblem(
                 f"{here}.context",
-                f"give the request context as at most {MAX_CONTEXT_KEYS} condition keys with "
-                'string values, e.g. {"iam:PassedToService": "lambda.amazonaws.com"}.',
+                "give the request context as an object of condition keys, e.g. "
+                '{"iam:PassedToService": "lambda.amazonaws.com"}.',
             )
         )
     if not isinstance(value["allowed"], bool):
@@ -530,14 +522,13 @@ def goal_met(goal: object, context: GoalContext) -> bool:
         return (decision == "Allowed") is bool(value.get("allowed"))
     if kind == "may":
         principal = _principal_arn(world, value.get("principal"))
-        action, resource = value.get("action"), value.get("resource")
-        if principal is None or not isinstance(action, str) or not isinstance(resource, str):
+        if principal is None:
             return False
-        context = value.get("context")
-        result = world.simulate(
-            principal, action, resource, dict(context) if isinstance(context, dict) else None
+        context = value.get("context") or None
+        answer = world.simulate(
+            principal, str(value.get("action")), str(value.get("resource")), context
         )
-        return (result.get("decision") == "Allowed") is bool(value.get("allowed"))
+        return (answer.get("decision") == "Allowed") is bool(value.get("allowed"))
     if kind == "function_role":
         for account_id, found in world.accounts.items():
             if value.get("account") not in (None, account_id):
@@ -580,12 +571,6 @@ def describe_identity(identity: object) -> str:
     return f"a session of the role {identity.get('role')}{where}{via}"
 
 
-def _subject(principal: object) -> str:
-    """Describe a principal at the start of a sentence (an ARN keeps its lower case)."""
-    who = describe_identity(principal)
-    return who if isinstance(principal, str) else who[:1].upper() + who[1:]
-
-
 def describe_goal(goal: object) -> str:
     """Say in one sentence what a goal asks for."""
     if not isinstance(goal, dict) or len(goal) != 1:
@@ -610,15 +595,16 @@ def describe_goal(goal: object) -> str:
         return f"The latest session of the role {value.get('role')} has expired."
     if kind == "may_assume":
         may = "may" if value.get("allowed") else "may not"
-        return f"{_subject(value.get('principal'))} {may} assume the role {value.get('role')}."
-    if kind == "may":
-        who = _subject(value.get("principal"))
-        may = "may" if value.get("allowed") else "may not"
-        where = ", ".join(f"{key} = {item}" for key, item in (value.get("context") or {}).items())
         return (
-            f"{who} {may} perform {value.get('action')} on "
-            f"{value.get('resource')}{f' (with {where})' if where else ''}."
+            f"{describe_identity(value.get('principal'))[:1].upper()}"
+            f"{describe_identity(value.get('principal'))[1:]} {may} assume the role "
+            f"{value.get('role')}."
         )
+    if kind == "may":
+        who = describe_identity(value.get("principal"))
+        may = "may" if value.get("allowed") else "may not"
+        action, resource = value.get("action"), value.get("resource")
+        return f"{who[:1].upper()}{who[1:]} {may} perform {action} on {resource}."
     if kind == "function_role":
         return (
             f"The Lambda function {value.get('function')} runs with the execution role "

@@ -12,16 +12,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from iamlab.diagrams.evaluation import evaluation_flow
 from iamlab.diagrams.figures import legend_rows, make_figure
-from iamlab.diagrams.sessions import ASSUME_OPERATIONS, session_graph
+from iamlab.diagrams.sessions import session_graph
 from iamlab.lessons.explaining import explain
 from iamlab.lessons.forms import ConsoleForm, PolicyForm, PredictionForm, SolutionForm
 from iamlab.lessons.goals import describe_goal
@@ -108,7 +109,7 @@ def _play(request: HttpRequest, slug: str, number: int) -> Play | HttpResponse:
         # one still open.
         return redirect("lessons:step", slug=lesson.slug, number=locked.first_open)
     except lesson.steps.model.DoesNotExist:
-        return render(request, "404.html", status=404)
+        raise Http404(f"The lesson {lesson.title!r} has no step {number}.") from None
     except WorkspaceError as error:
         return render(
             request, "lessons/unavailable.html", {"lesson": lesson, "message": str(error)}
@@ -148,7 +149,7 @@ def _figures(play: Play, event: Event | None) -> dict[str, Any]:
             ),
         )
         figures["kinds"].append("evaluation")
-    has_sessions = any(e.operation in ASSUME_OPERATIONS and e.error is None for e in world.events)
+    has_sessions = any(session.kind == "assumed-role" for session in world.sessions.values())
     if has_sessions:
         current = play.console.signing_access_key()
         figures["sessions"] = _cached_html(
@@ -174,6 +175,21 @@ def _figures(play: Play, event: Event | None) -> dict[str, Any]:
     return figures
 
 
+def _step_urls(play: Play) -> dict[str, str]:
+    """Return the step's own URLs, built once (the page names each several times)."""
+    base = reverse("lessons:step", args=[play.lesson.slug, play.step.number])
+    return {
+        "act": f"{base}act/",
+        "hint": f"{base}hint/",
+        "solution": f"{base}solution/",
+        "previous": reverse("lessons:step", args=[play.lesson.slug, play.step.number - 1])
+        if play.step.number > 1
+        else "",
+        "lessons": reverse("lessons:list"),
+        "diagrams": f"{base}diagrams/",
+    }
+
+
 def verdict(event: Event | None) -> dict[str, str]:
     """Say what decided a call: an authorization decision, else an error code, else success."""
     if event is None:
@@ -187,7 +203,11 @@ def verdict(event: Event | None) -> dict[str, str]:
 
 
 def _render_step(
-    request: HtmxHttpRequest, play: Play, forms: dict[str, Any] | None = None, status: int = 200
+    request: HtmxHttpRequest,
+    play: Play,
+    forms: dict[str, Any] | None = None,
+    status: int = 200,
+    acted: bool = False,
 ) -> HttpResponse:
     step = play.step
     outcome = play.last_outcome()
@@ -225,7 +245,11 @@ def _render_step(
         "more_hints": play.row.hints_revealed < len(step.hints),
         "next_step": play.next_step(),
         "forms": forms,
-        "figures": _figures(play, event),
+        # After an action htmx fetches the diagrams with a second request, so that the
+        # action's answer (outcome and goal) is not held up by drawing them.
+        "lazy_figures": acted and bool(request.htmx),
+        "figures": {} if acted and request.htmx else _figures(play, event),
+        "urls": _step_urls(play),
     }
     template = "lessons/step.html#live" if request.htmx else "lessons/step.html"
     return render(request, template, context, status=status)
@@ -269,10 +293,27 @@ def act(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
         outcome = play.put_policy(form.cleaned_data["document"])
         if outcome.problem or (outcome.result is not None and outcome.result.exit_code):
             # Keep what the learner wrote in the editor, so they can correct it.
-            return _render_step(request, play, {"policy": form})
+            return _render_step(request, play, {"policy": form}, acted=True)
     if kind == "read" and play.done and play.next_step() is not None and not request.htmx:
         return redirect("lessons:step", slug=slug, number=number + 1)
-    return _render_step(request, play)
+    return _render_step(request, play, acted=True)
+
+
+@require_GET
+def diagrams(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
+    """Show the step's diagrams: the latest call's evaluation flow and the session graph."""
+    play = _play(request, slug, number)
+    if isinstance(play, HttpResponse):
+        return play
+    if not request.htmx:
+        # The diagrams are part of the step page; a browser without htmx gets the page.
+        return redirect("lessons:step", slug=slug, number=number)
+    event = play.outcome_event()
+    return render(
+        request,
+        "lessons/step.html#figures",
+        {"figures": _figures(play, event), "urls": _step_urls(play), "play": play},
+    )
 
 
 @require_POST

@@ -64,11 +64,15 @@ _local_lock = threading.Lock()
 
 
 @functools.cache
-def code_fingerprint() -> str:
-    """Return a hash of the code whose objects a snapshot holds: a deploy changes the key."""
+def code_fingerprint(*packages: str) -> str:
+    """Return a hash of the code (packages of iamlab) whose objects a cache entry holds.
+
+    A deploy that changes that code changes the keys, so nothing pickled by the old code is
+    read by the new.
+    """
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
-    for package in ("world", "engine"):
+    for package in packages or ("world", "engine"):
         for path in sorted((root / package).rglob("*.py")):
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())

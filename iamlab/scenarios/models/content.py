@@ -121,10 +121,19 @@ class Scenario(models.Model):
         return (self.slug,)
 
     def to_spec(self) -> dict[str, Any]:
-        """Build the world spec (docs/world.md) this scenario describes."""
+        """Build the world spec (docs/world.md) this scenario describes.
+
+        Every row is read up front, a query per kind of row, so the count does not grow
+        with the scenario.
+        """
         from iamlab.scenarios.worldspec import build_spec
 
-        return build_spec(self).spec
+        if self.pk is None:
+            return build_spec(self).spec
+        prefetched = Scenario.objects.prefetch_related(
+            models.Prefetch("accounts", self.accounts_for_overview())
+        ).get(pk=self.pk)
+        return build_spec(prefetched).spec
 
     def to_world(self) -> World:
         """Build a fresh simulated world from this scenario, reading every row."""

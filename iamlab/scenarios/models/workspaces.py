@@ -265,6 +265,20 @@ class Workspace(models.Model):
                 "with `python manage.py check`."
             ) from error
 
+    def state_key(self) -> str:
+        """Return a key naming the learner's world now, read without building it.
+
+        It names the workspace, the scenario's content version and the last line of the log,
+        so whatever is computed from the world (a diagram, say) can be cached under it. A
+        workspace with an empty log has the scenario's own key: its world is the same.
+        """
+        last = None
+        if self.pk is not None:
+            last = self.entries.order_by("-seq").values_list("seq", flat=True).first()
+        if not last:
+            return f"scenario:{self.scenario.pk}:{self.scenario.content_version}"
+        return f"{WorkspaceSession(self)._key()}:{last}"
+
     def console(self) -> Console:
         """Return a console whose world is the learner's world now (a copy of its own)."""
         return WorkspaceSession(self).console
