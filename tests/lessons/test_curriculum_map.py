@@ -1,4 +1,5 @@
-"""docs/curriculum.md names, for each idea and belief, the lesson step that teaches it."""
+"""The curriculum: docs/curriculum.md names the step that teaches each idea and belief, and
+every lesson after the first two asks a prediction and ends at its scenario's console."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from django.urls import resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 CURRICULUM_MAP = ROOT / "docs" / "curriculum.md"
@@ -118,3 +121,30 @@ def test_only_the_first_two_lessons_may_leave_a_step_tbd() -> None:
         f"docs/curriculum.md line {chaining_row.line}: only the users and roles lessons may "
         "leave a step TBD"
     ]
+
+
+def curriculum_lessons() -> list[tuple[dict, list[dict]]]:
+    """Return the lessons after users and roles, each with its steps in order."""
+    lessons = []
+    for path in sorted(LESSON_FIXTURES.glob("*.json")):
+        objects = json.loads(path.read_text(encoding="utf-8"))
+        lesson = objects[0]["fields"]
+        if lesson["slug"] in LESSONS_NAMED_LATER:
+            continue
+        steps = sorted(
+            (item["fields"] for item in objects if item["model"] == "lessons.step"),
+            key=lambda fields: fields["number"],
+        )
+        lessons.append((lesson, steps))
+    return lessons
+
+
+def test_each_lesson_asks_a_prediction_and_ends_at_its_scenarios_console() -> None:
+    lessons = curriculum_lessons()
+    assert [lesson["order"] for lesson, _ in lessons] == [3, 4, 5, 6, 7, 8, 9]
+    for lesson, steps in lessons:
+        console = f"/console/{lesson['scenario'][0]}/"
+        assert any(step["action"]["kind"] == "predict" for step in steps), lesson["slug"]
+        assert steps[-1]["action"]["kind"] == "read", lesson["slug"]
+        assert f"]({console})" in steps[-1]["narrative"], lesson["slug"]
+        assert resolve(console).url_name == "page"
