@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "iamlab.core",
+    "iamlab.accounts",
     "iamlab.scenarios",
     "iamlab.diagrams",
     "iamlab.lessons",
@@ -120,6 +121,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 
 # Rendered diagrams are cached. Per-process memory suits one process; `db://` stores the
 # cache in the database (table `iamlab_cache`, made by `createcachetable` at set-up), so

@@ -10,5 +10,6 @@ urlpatterns = [
     path("lessons/", include("iamlab.lessons.urls")),
     path("scenarios/", include("iamlab.scenarios.urls")),
     path("diagrams/", include("iamlab.diagrams.urls")),
+    path("accounts/", include("iamlab.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -43,6 +44,22 @@ def page(browser, live_server) -> Iterator[object]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-results"
+
+
+@pytest.fixture
+def screenshot() -> Callable[[object, str], Path]:
+    """Save a full-page screenshot of a tab as test-results/NAME.png, for a person to look at."""
+
+    def save(tab: object, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        tab.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
 
 
 # ---- The simulated world (owned by the world work: iamlab/world, tests/world) ----------------
