@@ -12,5 +12,5 @@ from iamlab.scenarios.models import Scenario
 def home(request: HttpRequest) -> HttpResponse:
     """Show the lessons a student can start."""
     lessons = lessons_with_progress(request)
-    scenarios = Scenario.objects.order_by("title")
+    scenarios = Scenario.objects.visible_to(request.user).order_by("title")
     return render(request, "home.html", {"lessons": lessons, "scenarios": scenarios})

@@ -43,6 +43,15 @@ class LessonManager(models.Manager["Lesson"]):
     def get_by_natural_key(self, slug: str) -> Lesson:
         return self.get(slug=slug)
 
+    def visible_to(self, user: Any) -> models.QuerySet[Lesson]:
+        """Return the lessons a user may open: published, over a published scenario.
+
+        Staff see every one, so that they can try a lesson before publishing it.
+        """
+        if getattr(user, "is_staff", False):
+            return self.all()
+        return self.filter(published=True, scenario__published=True)
+
 
 class Lesson(models.Model):
     """A sequence of steps over one scenario."""

@@ -75,6 +75,12 @@ class ScenarioManager(models.Manager["Scenario"]):
     def get_by_natural_key(self, slug: str) -> Scenario:
         return self.get(slug=slug)
 
+    def visible_to(self, user: Any) -> models.QuerySet[Scenario]:
+        """Return the scenarios a user may open: published ones; staff see every one."""
+        if getattr(user, "is_staff", False):
+            return self.all()
+        return self.filter(published=True)
+
 
 class Scenario(models.Model):
     """A small AWS world an instructor wrote, from which every learner's world starts."""
@@ -86,6 +92,9 @@ class Scenario(models.Model):
         max_length=16, choices=Difficulty.choices, default=Difficulty.INTRODUCTORY
     )
     start_time = models.DateTimeField(help_text="The instant the world's clock starts at (UTC).")
+    published = models.BooleanField(
+        default=True, help_text="Students see only published scenarios; staff see every one."
+    )
 
     objects = ScenarioManager()
 
