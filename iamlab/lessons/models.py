@@ -253,15 +253,24 @@ class Progress(models.Model):
         self.save(update_fields=["workspace"])
         self.step_rows.filter(done_at__isnull=True).delete()
 
-    def reset(self, request: HttpRequest) -> Progress:
-        """End this run (rows and log are kept) and start the lesson afresh."""
+    def end(self) -> None:
+        """End this run and reset its workspace (rows and log are kept).
+
+        The learner's next visit to the lesson starts a new run in the fresh workspace; an
+        instructor resetting a student's lesson calls this alone.
+        """
         with transaction.atomic():
             locked = Progress.objects.select_for_update().get(pk=self.pk)
             if locked.ended_at is None:
                 locked.ended_at = timezone.now()
                 locked.save(update_fields=["ended_at"])
+            self.ended_at = locked.ended_at
             if locked.workspace is not None and locked.workspace.is_open:
                 locked.workspace.reset()
+
+    def reset(self, request: HttpRequest) -> Progress:
+        """End this run (rows and log are kept) and start the lesson afresh."""
+        self.end()
         return Progress.objects.for_request(request, self.lesson)
 
 
