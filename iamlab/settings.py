@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "iamlab.scenarios",
     "iamlab.diagrams",
     "iamlab.lessons",
+    "iamlab.classroom",
 ]
 
 MIDDLEWARE = [
