@@ -64,13 +64,11 @@ def upload(request: HttpRequest) -> HttpResponse:
     except ValueError:
         length = 0
     if length > MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES:
-        form = UploadForm()
-        form.add_error(
-            None,
+        message = (
             f"The upload is {length} bytes; a fixture file may be at most {MAX_UPLOAD_BYTES} "
-            "bytes. Nothing was loaded.",
+            "bytes. Nothing was loaded."
         )
-        return _content(request, form, status=413)
+        return _content(request, status=413, message=message)
     return _upload(request)
 
 
