@@ -21,6 +21,23 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Keep the SQLite test database in a file, as in production, not in shared memory.
+
+    Threads then share it through SQLite's own locking (WAL, the busy timeout, BEGIN
+    IMMEDIATE), so tests of concurrent writers see what a server would.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """Start Debian's Chromium once for the whole run."""
     from playwright.sync_api import sync_playwright

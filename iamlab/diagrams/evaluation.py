@@ -56,31 +56,18 @@ def step_name(step: dict[str, Any]) -> str:
 
 
 def deciding_step_index(result: dict[str, Any]) -> int | None:
-    """Return the index of the step whose result decided, following the engine's steps."""
+    """Return the index of the step the engine names as the one that decided.
+
+    The engine's explanation names it (`deciding_step`); the diagram never re-derives it from
+    the step results, which cannot tell a gate that granted from one that merely let through.
+    """
     explanation = result.get("explanation") or {}
     steps: list[dict[str, Any]] = list(explanation.get("steps") or [])
-    decision = result.get("decision")
-    if not steps:
-        return None
-    reached = [i for i, step in enumerate(steps) if step.get("result") != "Skipped"]
-    if decision == "ExplicitlyDenied":
-        for i in reached:
-            if steps[i].get("result") == "Deny":
-                return i
-    if decision == "ImplicitlyDenied":
-        denied_by = explanation.get("denied_by") or {}
-        denied_type = denied_by.get("policy_type")
-        for i in reached:
-            if steps[i].get("policy_type") == denied_type and steps[i].get("result") != "Allow":
-                return i
-        for i in reversed(reached):
-            if steps[i].get("result") in {"Deny", "NoMatch"}:
-                return i
-    if decision == "Allowed":
-        for i in reversed(reached):
-            if steps[i].get("result") == "Allow":
-                return i
-    return reached[-1] if reached else None
+    deciding = explanation.get("deciding_step")
+    for index, step in enumerate(steps):
+        if deciding is not None and step.get("step") == deciding:
+            return index
+    return None
 
 
 def _path_end(result: dict[str, Any], deciding: int | None) -> int | None:

@@ -13,7 +13,9 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from iamlab.diagrams.evaluation import evaluation_flow
@@ -23,7 +25,13 @@ from iamlab.diagrams.render import render_svg
 from iamlab.diagrams.sessions import session_graph
 from iamlab.diagrams.svg import inline_svg
 from iamlab.diagrams.trust import trust_audience
-from iamlab.diagrams.worlds import WorldUnavailable, cached_trust_graph, learner_world
+from iamlab.diagrams.worlds import (
+    LearnerWorld,
+    WorldUnavailable,
+    cached_for_world,
+    cached_trust_graph,
+    learner_world,
+)
 from iamlab.scenarios.models import Scenario
 from iamlab.world import World
 
@@ -149,13 +157,13 @@ def _evaluation(
 
 
 def build_diagram(
-    request: HttpRequest, scenario: Scenario, name: str
+    request: HttpRequest, scenario: Scenario, name: str, learner: LearnerWorld | None = None
 ) -> tuple[Diagram | None, dict[str, Any], str | None]:
     """Build the named diagram of the learner's world (or the scenario's).
 
     Raise WorldUnavailable when the scenario does not build a world.
     """
-    learner = learner_world(request, scenario)
+    learner = learner or learner_world(request, scenario)
     world = learner.world
     whose = "your workspace" if learner.from_workspace else "the scenario as it starts"
     extra: dict[str, Any] = {"whose": whose}
@@ -189,24 +197,38 @@ def _download_urls(request: HttpRequest, slug: str, name: str) -> tuple[str, str
 def diagram_page(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     """Show one diagram of a scenario with its description, downloads and the legend."""
     scenario = get_object_or_404(Scenario.objects.visible_to(request.user), slug=slug)
+    svg_url, dot_url = _download_urls(request, slug, name)
+    learner = learner_world(request, scenario)
+
+    def draw() -> tuple[dict[str, Any], str | None, str]:
+        """Return the page's context, its problem and its drawing (figure, calls) as HTML."""
+        diagram, extra, problem = build_diagram(request, scenario, name, learner)
+        figure = make_figure(diagram, svg_url, dot_url) if diagram is not None else None
+        context = {"scenario": scenario, "figure": figure, **extra}
+        drawing = render_to_string("diagrams/page.html#drawing", context)
+        return {k: v for k, v in extra.items() if k != "explained_calls"}, problem, drawing
+
     try:
-        diagram, extra, problem = build_diagram(request, scenario, name)
+        if name == "evaluation":
+            extra, problem, drawing = draw()  # holds a form, built for each request
+        else:
+            # Drawn from the world and the query alone: a world drawn before builds nothing.
+            extra, problem, drawing = cached_for_world(
+                learner, f"page:{name}:{scenario.title}:{request.GET.urlencode()}", draw
+            )
         status = 400 if problem else 200
     except WorldUnavailable as error:
         # Not the learner's fault and nothing they can correct: say so, in the page.
-        diagram, extra, problem, status = None, {}, str(error), 200
-    figure = None
-    if diagram is not None:
-        svg_url, dot_url = _download_urls(request, slug, name)
-        figure = make_figure(diagram, svg_url, dot_url)
+        extra, problem, drawing, status = {}, str(error), "", 200
     context = {
         "scenario": scenario,
         "name": name,
         "heading": DIAGRAMS[name],
         "diagrams": DIAGRAMS,
-        "figure": figure,
         "problem": problem,
         **extra,
+        # Safe: rendered by the template engine, which escaped every value.
+        "drawing": mark_safe(drawing),
     }
     return render(request, "diagrams/page.html", context, status=status)
 

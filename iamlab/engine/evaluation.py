@@ -389,8 +389,12 @@ def evaluate(simulation: Simulation) -> Evaluation:
         "permission_boundary": (
             ("Allow" if boundary_allows else "NoMatch") if has_boundary else "NotApplicable"
         ),
+        # A step with no policy of its type is not applicable, never an Allow: a role session
+        # without a session policy passes that step because there is nothing to check.
         "session_policy": (
-            ("Allow" if session_ok else "NoMatch") if session_applies else "NotApplicable"
+            ("Allow" if session_ok else "NoMatch")
+            if session_applies and (policies.session_policy_supplied or not session_ok)
+            else "NotApplicable"
         ),
     }
     # What step 1 found (Deny) wins over what the step found on its own.

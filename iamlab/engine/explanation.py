@@ -27,7 +27,39 @@ STEP_ORDER = tuple(
 )
 
 
-_SCP = PolicyType.SCP  # a module-level name: enum member lookups are slow on Python 3.11
+# The step that evaluates each policy type (by AWS's wording, as statements carry it).
+_STEP_OF_WORDING = {wording: step for step, wording in STEP_ORDER if wording is not None}
+_STEP_OF_TYPE = {
+    policy_type: _STEP_OF_WORDING[AWS_WORDING[policy_type]] for policy_type in PolicyType
+}
+# The steps that can grant a permission, in AWS's order; the others only limit or guard it.
+_GRANTING_STEPS = ("resource_policy", "trust_policy", "root_user", "identity_policy")
+
+
+def deciding_step(evaluation: Evaluation) -> str | None:
+    """Name the step whose result decided the request.
+
+    An explicit deny is decided by the deny evaluation (a matching Deny anywhere wins); an
+    implicit deny by the step of the policy type AWS names in the message; an Allow by the
+    last granting step whose Allow the decision needed (the resource-based or trust policy,
+    the root user's own access, or the identity-based policy). Boundaries and session policies
+    only limit what was granted, so they never decide an Allow. None when no permission is
+    needed at all.
+    """
+    if not evaluation.permission_required:
+        return None
+    if evaluation.decision == EXPLICITLY_DENIED:
+        return "deny_evaluation"
+    if evaluation.decision != ALLOWED:
+        if evaluation.denied_by is None:
+            return "deny_evaluation"
+        return _STEP_OF_TYPE[evaluation.denied_by]
+    granted = {_STEP_OF_WORDING.get(placed.wording) for _, placed, _ in evaluation.deciding}
+    for step in reversed(_GRANTING_STEPS):
+        if step in granted:
+            return step
+    # The root user in its own account needs no policy to allow it.
+    return "root_user" if evaluation.simulation.caller.kind == "root" else None
 
 
 class StepFacts(NamedTuple):
@@ -160,15 +192,16 @@ def _note(facts: StepFacts, step: str, result: str) -> str:
         return f"The permissions boundary allows {action}."
     if step == "session_policy":
         if result == "NotApplicable":
+            if facts.caller_kind == "assumed_role":
+                return (
+                    "The role session has no session policy, so the role's permissions apply "
+                    "unchanged."
+                )
             return "The caller is not using a session, so no session policy applies."
         if result == "Deny":
             return "A session policy denies this request."
         if not facts.session_policy_supplied:
-            if result == "NoMatch":
-                return "A federated user session without a session policy has no permissions."
-            return (
-                "The role session has no session policy, so the role's permissions apply unchanged."
-            )
+            return "A federated user session without a session policy has no permissions."
         if result == "NoMatch":
             return f"The session policy does not allow {action}, so the session cannot do it."
         return f"The session policy allows {action}."
@@ -253,9 +286,11 @@ def build_explanation(evaluation: Evaluation) -> dict[str, object]:
         denied_by = {
             "policy_type": AWS_WORDING[evaluation.denied_by],
             "explicit": explicit,
-            # AWS words an SCP denial as "explicit deny" even when no Deny statement matched
-            # (IAM-FACTS 1.1, step 3); this tells the world how to word the message.
-            "message_says_explicit": explicit or evaluation.denied_by is _SCP,
+            # Whether AWS's message says "explicit deny". The current IAM User Guide page
+            # "Troubleshoot access denied error messages" gives an SCP that merely fails to
+            # allow its own implicit form ("because no service control policy allows the
+            # ACTION action"), so only a matching Deny statement is worded as explicit.
+            "message_says_explicit": explicit,
         }
     return {
         "request": {
@@ -270,6 +305,7 @@ def build_explanation(evaluation: Evaluation) -> dict[str, object]:
         "permission_required": evaluation.permission_required,
         "steps": steps,
         "policies": evaluation.policies,
+        "deciding_step": deciding_step(evaluation),
         "deciding_statements": [
             {
                 "path": f"{placed.path}.{statement.path}",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from iamlab.engine import PolicyType
 from iamlab.lessons.goals import DECISIONS, GoalProblem, _check_name, _suggest
 from iamlab.world.cli.shell import MAX_LINE_CHARS
 
@@ -182,6 +183,15 @@ def solution_problems(kind: object, solution: object) -> list[GoalProblem]:
     if key != "policy" or not isinstance(value, dict):
         return [GoalProblem("", f"a policy step's solution is {expected}.")]
     return []
+
+
+def target_policy_type(target: dict[str, Any]) -> PolicyType:
+    """Return the kind of policy a target holds, as the engine validates it."""
+    ((kind, _value),) = target.items()
+    return {
+        "trust": PolicyType.TRUST,
+        "bucket": PolicyType.RESOURCE,
+    }.get(kind, PolicyType.IDENTITY)
 
 
 def current_document(world: World, target: dict[str, Any]) -> dict[str, Any] | None:

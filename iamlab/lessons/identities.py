@@ -31,7 +31,9 @@ VIA_CHOICES = ("assume-role", "web-identity", "saml", "service")
 class Who:
     """An identity as goals see it; fields that do not apply are empty."""
 
-    kind: str  # user | role | root | service | anonymous | unknown
+    # user | role | root | federated | service | anonymous | unknown (a key the world does
+    # not know) | refused (a known key with the wrong secret or session token)
+    kind: str
     account_id: str = ""
     user: str = ""
     role: str = ""
@@ -58,11 +60,19 @@ class Identities:
 
     def __init__(self, world: World) -> None:
         self.world = world
-        self._origins: dict[str, Event] = {}
-        for event in world.events:
-            session = (event.effect or {}).get("session")
-            if isinstance(session, dict) and isinstance(session.get("access_key_id"), str):
-                self._origins[session["access_key_id"]] = event
+        self._origins: dict[str, Event | None] = {}
+
+    def _origin(self, access_key_id: str) -> Event | None:
+        """Return the call that issued a session's key (read from the newest call back)."""
+        if access_key_id not in self._origins:
+            found = None
+            for event in reversed(self.world.events):
+                session = (event.effect or {}).get("session")
+                if isinstance(session, dict) and session.get("access_key_id") == access_key_id:
+                    found = event
+                    break
+            self._origins[access_key_id] = found
+        return self._origins[access_key_id]
 
     def of_key(self, access_key_id: str | None) -> Who:
         """Return the identity an access key stands for (a user, a role session, ...)."""
@@ -102,7 +112,7 @@ class Identities:
                 expiration=session.expiration,
                 session_name=session.session_name or "",
             )
-        origin = self._origins.get(session.access_key_id)
+        origin = self._origin(session.access_key_id)
         via, function = "", ""
         if origin is not None:
             if origin.caller.credential_type == "service":
@@ -123,6 +133,17 @@ class Identities:
             session_name=session.session_name or "",
         )
 
+    def of_credentials(self, access_key_id: str, secret: str, token: str | None) -> Who:
+        """Return who a set of credentials signs as; "refused" when AWS would not accept them."""
+        who = self.of_key(access_key_id)
+        session = self.world.sessions.get(access_key_id)
+        long_term = self.world.long_term_keys.get(access_key_id)
+        if session is not None and (session.secret != secret or session.token != (token or "")):
+            return Who("refused", who.account_id, access_key_id=access_key_id, arn=who.arn)
+        if long_term is not None and long_term[2].secret != secret:
+            return Who("refused", who.account_id, access_key_id=access_key_id, arn=who.arn)
+        return who
+
     def of_event(self, event: Event) -> Who:
         """Return who made a logged call (an expired or unknown key still names its holder)."""
         if event.caller.credential_type == "service":
@@ -142,7 +163,9 @@ def acting_as(console: Console) -> Who | None:
     identities = Identities(world)
     env = state.environment()
     if env.get("AWS_ACCESS_KEY_ID") and env.get("AWS_SECRET_ACCESS_KEY"):
-        return identities.of_key(env["AWS_ACCESS_KEY_ID"])
+        return identities.of_credentials(
+            env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], env.get("AWS_SESSION_TOKEN")
+        )
     profile, _chosen_by = selected_profile(state, env, None)
     settings = state.config.get(profile, {})
     if settings.get("role_arn") and settings.get("source_profile"):
@@ -159,7 +182,11 @@ def acting_as(console: Console) -> Who | None:
         account_id = arn.split(":")[4] if arn.count(":") >= 5 else ""
         return Who("role", account_id, role=role_name(arn), via="web-identity")
     if settings.get("aws_access_key_id") and settings.get("aws_secret_access_key"):
-        return identities.of_key(settings["aws_access_key_id"])
+        return identities.of_credentials(
+            settings["aws_access_key_id"],
+            settings["aws_secret_access_key"],
+            settings.get("aws_session_token"),
+        )
     credentials = user_profiles(world).get(profile)
     if credentials is not None:
         return identities.of_key(credentials.access_key_id)

@@ -140,7 +140,12 @@ class Step(models.Model):
 
 class ProgressManager(models.Manager["Progress"]):
     def _open(self, lesson: Lesson, **learner: Any) -> Progress | None:
-        return self.filter(lesson=lesson, ended_at__isnull=True, **learner).first()
+        found = (
+            self.filter(lesson=lesson, ended_at__isnull=True, **learner)
+            .select_related("workspace__scenario")
+            .order_by()[:1]
+        )
+        return next(iter(found), None)
 
     def lookup(self, request: HttpRequest, lesson: Lesson) -> Progress | None:
         """Return the learner's open progress in the lesson, if any; never make one."""
@@ -152,11 +157,21 @@ class ProgressManager(models.Manager["Progress"]):
 
     def for_request(self, request: HttpRequest, lesson: Lesson) -> Progress:
         """Return the learner's open progress in the lesson, made with its workspace if new."""
+        if request.user.is_authenticated:
+            learner: dict[str, Any] = {"owner": request.user, "session_key": ""}
+        elif request.session.session_key:
+            learner = {"owner": None, "session_key": request.session.session_key}
+        else:
+            learner = {}
+        if learner:
+            found = self._open(lesson, **learner)
+            if found is not None and found.workspace is not None and found.workspace.is_open:
+                return found  # the usual case: one query
         workspace = Workspace.objects.for_request(
             request, lesson.scenario, workspace_context(lesson.slug)
         )
         if request.user.is_authenticated:
-            learner: dict[str, Any] = {"owner": request.user, "session_key": ""}
+            learner = {"owner": request.user, "session_key": ""}
         else:
             learner = {"owner": None, "session_key": request.session.session_key or ""}
         for _attempt in range(2):
@@ -191,6 +206,10 @@ class ProgressManager(models.Manager["Progress"]):
             try:
                 with transaction.atomic():
                     progress.save(update_fields=["owner", "session_key"])
+                    # Its workspace goes with it, unless the learner has their own there.
+                    Workspace.objects.filter(
+                        pk=progress.workspace_id, owner__isnull=True, ended_at__isnull=True
+                    ).update(owner=user, session_key="")
             except IntegrityError:
                 continue
             adopted += 1
@@ -217,6 +236,9 @@ class Progress(models.Model):
     ended_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when the learner reset the lesson; the rows are kept."
     )
+    # The learner's latest commands with what they printed, for the console's history and
+    # to show an outcome again on reload; the workspace's log stays the truth of the world.
+    recent = models.JSONField(default=list, blank=True)
 
     objects = ProgressManager()
 

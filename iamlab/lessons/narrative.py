@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -15,6 +17,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 MAX_NARRATIVE = 20_000
 
 
+@functools.lru_cache(maxsize=256)
 def render_narrative(text: str) -> SafeString:
     """Return the narrative as HTML that holds only the allowed tags and attributes."""
     html = markdown.markdown(text[:MAX_NARRATIVE], extensions=["fenced_code"], output_format="html")

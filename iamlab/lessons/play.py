@@ -14,25 +14,31 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from iamlab.engine import validate_policy
 from iamlab.lessons.actions import (
     PolicyInputError,
     current_document,
     parse_policy_text,
     policy_line,
+    target_policy_type,
 )
 from iamlab.lessons.goals import DECISIONS, GoalContext, checklist, goal_met
 from iamlab.lessons.identities import Who, acting_as
 from iamlab.lessons.models import Lesson, Progress, Step, StepProgress
 from iamlab.scenarios.models import WorkspaceError
+from iamlab.scenarios.models.workspaces import WorkspaceSession
+from iamlab.world.cli.result import CommandResult
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from iamlab.world import Event
-    from iamlab.world.cli import CommandResult, Console
+    from iamlab.world.cli import Console
 
 # How many earlier lines (with what they printed) the console shows above its prompt.
 HISTORY_LINES = 6
+# What a kept output may hold (an assume-role answer is about 1,000 characters).
+MAX_KEPT_OUTPUT = 8000
 
 
 class StepLocked(Exception):
@@ -51,6 +57,8 @@ class Outcome:
     result: CommandResult | None
     event: Event | None
     problem: str = ""  # a message for the learner when nothing was run
+    # Where in the learner's policy the engine found the mistake AWS refused it for.
+    policy_place: str = ""
 
     @property
     def decision(self) -> str | None:
@@ -71,17 +79,42 @@ class Play:
     step: Step
     progress: Progress
     row: StepProgress
-    console: Console
-    history: list[tuple[str, CommandResult]]
+    session: WorkspaceSession
     steps: list[Step] = field(default_factory=list)
     done_numbers: set[int] = field(default_factory=set)
     outcome: Outcome | None = None
+    _console: Console | None = None
 
     # ---- reading ----------------------------------------------------------------------
 
     @property
+    def console(self) -> Console:
+        # Asking the session checks the log each time; the console is current between runs.
+        if self._console is None:
+            self._console = self.session.console
+        return self._console
+
+    @property
     def world(self) -> Any:
         return self.console.world
+
+    @property
+    def history(self) -> list[tuple[str, CommandResult]]:
+        """Return the learner's latest lines in this lesson, with what each printed."""
+        return [
+            (entry["line"], CommandResult(entry["exit_code"], entry["stdout"], entry["stderr"]))
+            for entry in self.progress.recent
+        ]
+
+    def last_outcome(self) -> Outcome | None:
+        """Return the outcome of the learner's latest action on this step, as it was shown."""
+        if self.outcome is not None:
+            return self.outcome
+        recent = self.progress.recent
+        if not recent or recent[-1].get("step") != self.step.number:
+            return None
+        line, result = self.history[-1]
+        return Outcome(line, result, self.outcome_event())
 
     def goal_context(self) -> GoalContext:
         return GoalContext(
@@ -159,22 +192,27 @@ class Play:
 
     def run(self, line: str) -> Outcome:
         """Run one console line in the lesson's workspace and check the goal."""
-        workspace = self.progress.workspace
-        assert workspace is not None
         before = len(self.world.events)
-        session = workspace.session()
         try:
-            result = session.run(line)
+            result = self.session.run(line)
+            self._console = None
         except WorkspaceError as error:
             self.outcome = Outcome(line, None, None, str(error))
             return self.outcome
-        self.console = session.console
-        self.history = [*self.history, (line, result)][-HISTORY_LINES:]
         new = [e for e in self.world.events[before:] if e.parent_seq is None]
         event = new[-1] if new else None
         self.row.attempts += 1
         self.row.outcome_seq = event.seq if event is not None else 0
         self.row.save(update_fields=["attempts", "outcome_seq"])
+        entry = {
+            "step": self.step.number,
+            "line": line,
+            "exit_code": result.exit_code,
+            "stdout": result.stdout[:MAX_KEPT_OUTPUT],
+            "stderr": result.stderr[:MAX_KEPT_OUTPUT],
+        }
+        self.progress.recent = [*self.progress.recent, entry][-HISTORY_LINES:]
+        self.progress.save(update_fields=["recent"])
         self.outcome = Outcome(line, result, event)
         self.check_goal()
         return self.outcome
@@ -204,7 +242,14 @@ class Play:
         except PolicyInputError as error:
             self.outcome = Outcome("", None, None, str(error))
             return self.outcome
-        return self.run(policy_line(action["target"], action["profile"], document))
+        outcome = self.run(policy_line(action["target"], action["profile"], document))
+        if outcome.error_code == "MalformedPolicyDocument":
+            # AWS's message says what is wrong but not where; the engine (which the world
+            # validated with) names the JSON path.
+            error = validate_policy(document, target_policy_type(action["target"]))
+            if error is not None:
+                outcome.policy_place = str(error.get("path", ""))
+        return outcome
 
     def reveal_hint(self) -> None:
         if self.row.hints_revealed < len(self.step.hints):
@@ -231,16 +276,14 @@ def open_step(request: HttpRequest, lesson: Lesson, number: int) -> Play:
         raise StepLocked(first_open)
     workspace = progress.workspace
     assert workspace is not None
-    console, results = workspace.replay()
-    lines = workspace.lines()
-    history = list(zip(lines, results, strict=True))[-HISTORY_LINES:]
+    session = workspace.session()
     row = rows.get(number)
     if row is None:
         try:
             with transaction.atomic():
                 row = StepProgress.objects.create(
-                    progress=progress, number=number, opened_seq=len(console.world.events)
+                    progress=progress, number=number, opened_seq=len(session.console.world.events)
                 )
         except IntegrityError:
             row = StepProgress.objects.get(progress=progress, number=number)
-    return Play(lesson, step, progress, row, console, history, steps, done)
+    return Play(lesson, step, progress, row, session, steps, done)

@@ -8,10 +8,15 @@ whole page, showing the same result.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -28,6 +33,10 @@ from iamlab.scenarios.models import WorkspaceError
 
 if TYPE_CHECKING:
     from iamlab.world import Event
+
+
+FIGURE_CACHE_PREFIX = "lessons:figure:v1:"
+FIGURE_CACHE_SECONDS = 3600
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -92,7 +101,9 @@ def reset(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _play(request: HttpRequest, slug: str, number: int) -> Play | HttpResponse:
-    lesson = get_object_or_404(Lesson.objects.visible_to(request.user), slug=slug)
+    lesson = get_object_or_404(
+        Lesson.objects.visible_to(request.user).select_related("scenario"), slug=slug
+    )
     try:
         return open_step(request, lesson, number)
     except StepLocked as locked:
@@ -107,29 +118,77 @@ def _play(request: HttpRequest, slug: str, number: int) -> Play | HttpResponse:
         )
 
 
-def _figures(play: Play) -> dict[str, Any]:
+def _cached_html(key: str, build: Callable[[], str]) -> SafeString:
+    """Return a rendered diagram's HTML, built once per key.
+
+    A lesson world only grows (its log is append-only and replays the same way), so the
+    workspace, its number of calls, the clock and the acting key name one drawing exactly.
+    """
+    html = cache.get(key)
+    if not isinstance(html, str):
+        html = build()
+        cache.set(key, html, FIGURE_CACHE_SECONDS)
+    # Safe: the HTML was rendered by diagrams/figure.html (escaped labels, sanitized SVG).
+    return mark_safe(html)
+
+
+def _figures(play: Play, event: Event | None) -> dict[str, Any]:
     world = play.world
-    figures: dict[str, Any] = {}
-    event = play.outcome.event if play.outcome is not None else play.outcome_event()
+    workspace = play.progress.workspace
+    assert workspace is not None
+    prefix = (
+        f"{FIGURE_CACHE_PREFIX}{workspace.pk}:{workspace.created_at.timestamp()}:"
+        f"{play.lesson.scenario.content_version}:"
+    )
+    figures: dict[str, Any] = {"kinds": []}
     if event is not None and event.explanation:
         result = {"decision": event.decision, "explanation": event.explanation}
-        figures["evaluation"] = make_figure(
-            evaluation_flow(
-                result, title=f"How the decision on call #{event.seq} ({event.action}) was reached"
-            )
+        title = f"How the decision on call #{event.seq} ({event.action}) was reached"
+        figures["evaluation"] = _cached_html(
+            f"{prefix}evaluation:{event.seq}",
+            lambda: render_to_string(
+                "diagrams/figure.html", {"figure": make_figure(evaluation_flow(result, title))}
+            ),
         )
+        figures["kinds"].append("evaluation")
     has_sessions = any(e.operation in ASSUME_OPERATIONS and e.error is None for e in world.events)
     if has_sessions:
-        figures["sessions"] = make_figure(
-            session_graph(
-                world,
-                current=play.console.signing_access_key(),
-                title="Who assumed what in your lesson world",
-            )
+        current = play.console.signing_access_key()
+        figures["sessions"] = _cached_html(
+            f"{prefix}sessions:{len(world.events)}:{world.now().isoformat()}:{current}",
+            lambda: render_to_string(
+                "diagrams/figure.html",
+                {
+                    "figure": make_figure(
+                        session_graph(
+                            world, current=current, title="Who assumed what in your lesson world"
+                        )
+                    )
+                },
+            ),
         )
-    kinds = {name for name in ("evaluation", "sessions") if name in figures}
-    figures["legend"] = legend_rows(kinds) if kinds else []
+        figures["kinds"].append("sessions")
+    if figures["kinds"]:
+        kinds = tuple(figures["kinds"])
+        figures["legend"] = _cached_html(
+            f"{FIGURE_CACHE_PREFIX}legend:{':'.join(kinds)}",
+            lambda: render_to_string("diagrams/legend.html", {"rows": legend_rows(set(kinds))}),
+        )
     return figures
+
+
+def _step_urls(play: Play) -> dict[str, str]:
+    """Return the step's own URLs, built once (the page names each several times)."""
+    base = reverse("lessons:step", args=[play.lesson.slug, play.step.number])
+    return {
+        "act": f"{base}act/",
+        "hint": f"{base}hint/",
+        "solution": f"{base}solution/",
+        "previous": reverse("lessons:step", args=[play.lesson.slug, play.step.number - 1])
+        if play.step.number > 1
+        else "",
+        "lessons": reverse("lessons:list"),
+    }
 
 
 def verdict(event: Event | None) -> dict[str, str]:
@@ -148,7 +207,7 @@ def _render_step(
     request: HtmxHttpRequest, play: Play, forms: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     step = play.step
-    outcome = play.outcome
+    outcome = play.last_outcome()
     event = outcome.event if outcome is not None else play.outcome_event()
     forms = forms or {}
     kind = step.kind
@@ -183,7 +242,8 @@ def _render_step(
         "more_hints": play.row.hints_revealed < len(step.hints),
         "next_step": play.next_step(),
         "forms": forms,
-        "figures": _figures(play),
+        "figures": _figures(play, event),
+        "urls": _step_urls(play),
     }
     template = "lessons/step.html#live" if request.htmx else "lessons/step.html"
     return render(request, template, context, status=status)

@@ -8,3 +8,6 @@ class ScenariosConfig(AppConfig):
 
     def ready(self) -> None:
         from iamlab.scenarios import checks  # noqa: F401 - registers the scenario check
+        from iamlab.scenarios.versions import connect
+
+        connect()

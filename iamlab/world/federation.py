@@ -97,6 +97,10 @@ def mint_saml(key: bytes, assertion: dict[str, Any]) -> str:
 
 def read_saml(text: str) -> tuple[dict[str, Any], str] | None:
     """Return (assertion, signature) from a SAML response; None if it cannot be read."""
+    # A SAML response saved to a file (AWS's documented workflow for AssumeRoleWithSAML with
+    # file://) keeps its line breaks, and IdPs often wrap base64 at 76 characters; white
+    # space is not part of the encoding, so it is dropped before strict decoding.
+    text = "".join(text.split())
     try:
         raw = base64.b64decode(text, validate=True)
         envelope = json.loads(raw)

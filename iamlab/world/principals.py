@@ -18,12 +18,17 @@ class PrincipalLookup(Protocol):
 
     def role_exists(self, account_id: str, name: str) -> bool: ...
 
+    def account_exists(self, account_id: str) -> bool: ...
+
 
 def invalid_principals(document: dict, lookup: PrincipalLookup) -> list[tuple[str, str, str]]:
     """Return (JSON path, AWS's message, what is missing) for each principal not in the world.
 
     Account ids, root ARNs and service principals are not checked: AWS accepts any
-    existing account and any service, and the world cannot see beyond itself.
+    existing account and any service, and the world cannot see beyond itself. For the same
+    reason a user, role or role session of an account the world does not model is taken as
+    a principal that exists there (AWS accepts it when it exists); only the world's own
+    accounts are checked.
     """
     problems: list[tuple[str, str, str]] = []
     statements = document.get("Statement")
@@ -66,8 +71,13 @@ def _exists(kind: str, value: str, lookup: PrincipalLookup) -> bool:
         return True
     session = _SESSION_ARN.fullmatch(value)
     if session:
+        if not lookup.account_exists(session.group(1)):
+            return True
         return lookup.role_exists(session.group(1), session.group(2))
-    if _IAM_ARN.fullmatch(value):
+    entity = _IAM_ARN.fullmatch(value)
+    if entity:
+        if entity.group(2) in {"user", "role"} and not lookup.account_exists(entity.group(1)):
+            return True
         return lookup.principal_exists(value)
     # Web identity providers by name (accounts.google.com, cognito-identity.amazonaws.com).
     return kind == "Federated" and not value.startswith("arn:")

@@ -1031,6 +1031,9 @@ class _SpecLookup:
     def role_exists(self, account_id: str, name: str) -> bool:
         return (account_id, name) in self.role_names
 
+    def account_exists(self, account_id: str) -> bool:
+        return account_id in self.accounts
+
 
 def _full_aws_access() -> Document:
     return {

@@ -385,10 +385,16 @@ class World:
     ) -> dict[str, Any]:
         """Ask the engine a what-if question about a principal of the world; log nothing.
 
-        `principal_arn` may be a user, a role (asked as a session of that role), the root
-        user of an account, or a service principal. The resource policy is found from the
-        resource: a role's trust policy for sts:AssumeRole*, a bucket's policy for S3.
+        `principal_arn` may be a user, a role or a session of a role (both asked as a
+        session of that role, with the role's policies, whether or not the world issued a
+        session of that name), the root user of an account, or a service principal. The
+        resource policy is found from the resource: a role's trust policy for sts:AssumeRole*,
+        a bucket's policy for S3. A role, or a role session, whose role is not in the world
+        gets `{"error": {"code": "NoSuchEntity", "path": "principal", "message": ...}}`.
         """
+        missing = self._missing_role(principal_arn)
+        if missing is not None:
+            return {"error": {"code": "NoSuchEntity", "path": "principal", "message": missing}}
         caller = self._what_if_caller(principal_arn)
         base = request_context(self, caller)
         if context:
@@ -409,12 +415,52 @@ class World:
         )
         return engine_simulate(document)
 
+    def _session_role(self, principal_arn: str) -> tuple[Role | None, str, str, str] | None:
+        """Split a role session ARN into (its role if in the world, account, role, session)."""
+        parts = principal_arn.split(":", 5)
+        if len(parts) != 6 or parts[:3] != ["arn", "aws", "sts"]:
+            return None
+        pieces = parts[5].split("/")
+        if len(pieces) != 3 or pieces[0] != "assumed-role" or not all(pieces[1:]):
+            return None
+        account = self.accounts.get(parts[4])
+        role = account.roles.get(pieces[1].lower()) if account is not None else None
+        if role is not None and role.name != pieces[1]:
+            role = None  # role names are matched exactly in ARNs
+        return role, parts[4], pieces[1], pieces[2]
+
+    def _missing_role(self, principal_arn: str) -> str | None:
+        """Say why a role or role session ARN names no role of this world; None if it does."""
+        session = self._session_role(principal_arn)
+        if session is not None:
+            role, account_id, name, _ = session
+        elif principal_arn.startswith("arn:aws:iam::") and ":role/" in principal_arn:
+            if self.find_role(principal_arn) is not None:
+                return None
+            role, account_id = None, principal_arn.split(":")[4]
+            name = principal_arn.split(":role/", 1)[1].rsplit("/", 1)[-1]
+        else:
+            return None
+        if role is not None:
+            return None
+        where = (
+            f"account {account_id}"
+            if account_id in self.accounts
+            else f"account {account_id} (an account this world does not model)"
+        )
+        return (
+            f"There is no role named {name} in {where}, so {principal_arn} is no principal "
+            "of this world: ask about a role that exists, or one of its sessions."
+        )
+
     def _what_if_caller(self, principal_arn: str) -> Caller:
         user = self.find_user(principal_arn)
         if user is not None:
             return Caller("user", user.account_id, user.arn, user=user)
-        role = self.find_role(principal_arn)
+        session_of = self._session_role(principal_arn)
+        role = session_of[0] if session_of is not None else self.find_role(principal_arn)
         if role is not None:
+            session_name = session_of[3] if session_of is not None else "what-if"
             session = Session(
                 kind="assumed-role",
                 account_id=role.account_id,
@@ -424,7 +470,7 @@ class World:
                 issued=self.now(),
                 expiration=self.now(),
                 role_arn=role.arn,
-                session_name="what-if",
+                session_name=session_name,
             )
             return Caller("assumed-role", role.account_id, session.arn, role=role, session=session)
         for account in self.accounts.values():

@@ -84,6 +84,7 @@ def explicit_deny_result() -> dict[str, Any]:
                     "effect": "Deny",
                 }
             ],
+            "deciding_step": "deny_evaluation",
             "denied_by": {"policy_type": "resource-based policy", "explicit": True},
         },
     }
@@ -160,6 +161,25 @@ def test_implicit_deny_is_decided_by_the_identity_based_policies() -> None:
     later_steps = [n for n in after[index + 1 :] if n.kind is NodeKind.STEP]
     assert all(Mark.NOT_REACHED in n.marks for n in later_steps)
     assert diagram.summary.endswith("Implicitly denied by the identity-based policy.")
+
+
+def test_an_allowed_role_session_is_decided_by_its_identity_policy_not_the_session_step() -> None:
+    # With no session policy the session-policy step is not applicable: the statement that
+    # allowed the request is the role's identity-based policy, and the engine says so.
+    world = World.from_spec(iam_roles_spec())
+    result = world.simulate(PUBLISHER, "s3:PutObject", "arn:aws:s3:::example-reports/x.txt")
+    assert result["decision"] == "Allowed"
+    assert result["explanation"]["deciding_step"] == "identity_policy"
+    diagram = evaluation_flow(result)
+    steps = [n for n in diagram.nodes.values() if n.kind is NodeKind.STEP]
+    deciding = [n.title for n in steps if Mark.DECIDING in n.marks]
+    assert len(deciding) == 1 and deciding[0].endswith(". Identity-based policies")
+    session = next(n for n in steps if n.title.endswith(". Session policy"))
+    assert session.marks.isdisjoint({Mark.DECIDING, Mark.STEP_ALLOW})
+    assert session.details[:2] == ["result: does not apply", "no policy of this type"]
+    decided = [fact for fact in diagram.facts if "This step decided" in fact]
+    assert len(decided) == 1
+    assert re.match(r"Step \d+, Identity-based policies: found an Allow\.", decided[0])
 
 
 def test_deciding_step_is_drawn_with_a_double_outline_and_the_path_thick() -> None:

@@ -7,9 +7,12 @@ import json
 from engine_cast import (
     ACCOUNT,
     ALICE,
+    BOB_ELSEWHERE,
     BUCKET,
     OBJECT,
+    OTHER_ROOT,
     ROLE,
+    ROOT,
     SESSION,
     allow,
     deny,
@@ -152,7 +155,13 @@ def test_explicit_deny_lists_every_matching_deny_and_skips_later_steps() -> None
     assert results["permission_boundary"] == "NotApplicable"
 
 
-def test_scp_implicit_deny_is_worded_as_explicit_by_aws() -> None:
+def test_scp_implicit_deny_is_worded_as_implicit() -> None:
+    # IAM User Guide, "Troubleshoot access denied error messages" (current page), "Access
+    # denied due to a service control policy - implicit denial":
+    #   User: arn:aws:iam::777788889999:user/John is not authorized to perform:
+    #   codecommit:ListRepositories because no service control policy allows the
+    #   codecommit:ListRespositories action
+    # The 2023 page said an SCP denial always read "explicit deny"; the current one does not.
     explanation = explain(
         simulation(
             ALICE,
@@ -165,8 +174,9 @@ def test_scp_implicit_deny_is_worded_as_explicit_by_aws() -> None:
     assert explanation["denied_by"] == {
         "policy_type": "service control policy",
         "explicit": False,
-        "message_says_explicit": True,
+        "message_says_explicit": False,
     }
+    assert explanation["deciding_step"] == "scp"
 
 
 def test_statement_records_for_every_policy() -> None:
@@ -237,3 +247,98 @@ def test_policies_that_do_not_apply_never_decide() -> None:
     ]
     session = next(p for p in explanation["policies"] if p["path"] == "session_policy")
     assert session["applies"] is False
+
+
+def _steps(explanation: dict) -> dict[str, dict]:
+    return {step["step"]: step for step in explanation["steps"]}
+
+
+def test_role_session_without_session_policy_is_not_applicable_and_identity_decides() -> None:
+    # A step with no policy of its type is not applicable, never an Allow: the identity-based
+    # policy's statement is what allowed the request, so its step decided.
+    explanation = explain(
+        simulation(
+            SESSION,
+            "s3:PutObject",
+            OBJECT,
+            identity_policies=[policy(allow("s3:PutObject", Sid="ReadAndWriteReports"))],
+        )
+    )
+    steps = _steps(explanation)
+    assert steps["session_policy"] == {
+        "step": "session_policy",
+        "policy_type": "session policy",
+        "present": False,
+        "result": "NotApplicable",
+        "note": "The role session has no session policy, so the role's permissions apply "
+        "unchanged.",
+    }
+    assert steps["identity_policy"]["result"] == "Allow"
+    assert explanation["deciding_step"] == "identity_policy"
+    assert [s["path"] for s in explanation["deciding_statements"]] == [
+        "identity_policies[0].Statement[0]"
+    ]
+    for step in explanation["steps"]:
+        if step["policy_type"] is not None and not step["present"]:
+            assert step["result"] in {"NotApplicable", "Skipped", "NoMatch"}, step
+
+
+def test_allowed_with_boundary_and_session_policy_is_decided_by_the_identity_policy() -> None:
+    explanation = explain(
+        simulation(
+            SESSION,
+            "s3:GetObject",
+            OBJECT,
+            identity_policies=[policy(allow("s3:GetObject"))],
+            permission_boundary=policy(allow("s3:*")),
+            session_policy=policy(allow("s3:Get*")),
+        )
+    )
+    assert _steps(explanation)["session_policy"]["result"] == "Allow"
+    assert explanation["deciding_step"] == "identity_policy"
+
+
+def test_deciding_step_of_resource_grants_denials_and_root() -> None:
+    bucket_policy = policy(allow("s3:GetObject", OBJECT, Principal={"AWS": ALICE}))
+    same_account = explain(simulation(ALICE, "s3:GetObject", OBJECT, resource_policy=bucket_policy))
+    assert same_account["deciding_step"] == "resource_policy"
+
+    cross_account = explain(
+        simulation(
+            BOB_ELSEWHERE,
+            "s3:GetObject",
+            OBJECT,
+            resource_account=ACCOUNT,
+            identity_policies=[policy(allow("s3:GetObject"))],
+            resource_policy=policy(allow("s3:GetObject", OBJECT, Principal={"AWS": OTHER_ROOT})),
+        )
+    )
+    assert cross_account["deciding_step"] == "identity_policy"
+
+    untrusted = explain(
+        simulation(
+            ALICE,
+            "sts:AssumeRole",
+            ROLE,
+            identity_policies=[policy(allow("sts:AssumeRole"))],
+            resource_policy=trust({"AWS": BOB_ELSEWHERE}),
+        )
+    )
+    assert untrusted["denied_by"]["policy_type"] == "role trust policy"
+    assert untrusted["deciding_step"] == "trust_policy"
+
+    denied = explain(
+        simulation(
+            ALICE,
+            "s3:GetObject",
+            OBJECT,
+            identity_policies=[policy(allow()), policy(deny("s3:GetObject"))],
+        )
+    )
+    assert denied["deciding_step"] == "deny_evaluation"
+
+    root = explain(simulation(ROOT, "s3:GetObject", OBJECT))
+    assert root["deciding_step"] == "root_user"
+
+    who_am_i = explain(simulation(ALICE, "sts:GetCallerIdentity", "*"))
+    assert who_am_i["deciding_step"] is None

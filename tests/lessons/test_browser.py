@@ -7,7 +7,7 @@ under test-results/lessons/ as artifacts to look at.
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -136,3 +136,69 @@ def test_student_plays_the_roles_lesson_from_first_step_to_last(page: Page, load
     expect(page.locator("a[rel=next]")).to_have_count(0)
     page.get_by_role("link", name="Lesson complete: back to the overview").click()
     expect(page.get_by_text("You have completed this lesson.")).to_be_visible()
+
+
+def in_viewport(page: Page, selector: str) -> bool:
+    box = page.locator(selector).first.bounding_box()
+    viewport = page.viewport_size
+    assert box is not None and viewport is not None
+    return box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"]
+
+
+def test_users_lesson_by_keyboard_with_the_verdict_and_next_step_above_the_fold(
+    page: Page, loaded: None
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/lessons/")
+    shoot(page, "lessons-list", phone=True)
+    page.get_by_role("link", name="Users: a long-term key and the policies behind it").click()
+    shoot(page, "users-overview", phone=True)
+    page.get_by_role("link", name="Start the lesson").click()
+    expect(page.locator("main")).to_have_attribute("data-step-status", "open")
+    page.get_by_role("button", name="Continue").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_have_attribute("data-step-status", "done")
+    expect(page.locator("a[rel=next]")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/lessons/users/2/$"))
+
+    # The console has the focus ring a keyboard user needs: dark, at least 3:1 on white.
+    box = page.locator("form[data-console] input[name=line]")
+    box.focus()
+    outline = box.evaluate(
+        "e => getComputedStyle(e).outlineColor + ' ' + getComputedStyle(e).outlineWidth"
+    )
+    assert outline == "rgb(27, 31, 36) 3px"
+    page.keyboard.type("export AWS_PROFILE=alice")
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_have_attribute("data-step-status", "done")
+    # After the swap the focus goes to the next step's link.
+    expect(page.locator("a[rel=next]")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    type_line(page, "aws sts get-caller-identity")
+    page.locator("a[rel=next]").click()
+    page.get_by_role("button", name="List the reports as alice").click()
+    expect(page.locator("[data-decision]")).to_have_attribute("data-decision", "Allowed")
+    assert in_viewport(page, ".verdict")
+    assert in_viewport(page, "a[rel=next]")
+    shoot(page, "users-step-4", phone=True)
+    page.locator("a[rel=next]").click()
+
+    page.get_by_label("ExplicitlyDenied").check()
+    page.get_by_role("button", name="Predict, then run it").click()
+    expect(page.locator("[data-decision]")).to_have_attribute("data-decision", "ImplicitlyDenied")
+    expect(page.locator("[data-prediction-correct]")).to_have_attribute(
+        "data-prediction-correct", "false"
+    )
+    assert in_viewport(page, "a[rel=next]")
+    page.get_by_label("Yes, show me the worked solution").check()
+    page.get_by_role("button", name="Show the solution").click()
+    expect(page.locator("[data-solution-decision]")).to_have_text("ImplicitlyDenied")
+    shoot(page, "users-step-5", phone=True)
+    page.locator("a[rel=next]").click()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("main")).to_have_attribute("data-step-status", "done")
+    page.goto("/")
+    expect(page.locator("[data-progress-total='6']")).to_have_text("Completed (6 of 6 steps)")
+    shoot(page, "home", phone=True)

@@ -78,12 +78,15 @@ def test_unknown_names_are_refused_with_their_place_and_the_nearest_name(
         ),
         (
             {"call": {"operation": "s3:PutObject", "decison": "Allowed"}},
-            GoalProblem("call.decison", 'a call goal has no field "decison". Did you mean "decision"?'),
+            GoalProblem(
+                "call.decison", 'a call goal has no field "decison". Did you mean "decision"?'
+            ),
         ),
         (
             {"acting_as": {"role": "ReportPublisher", "via": "sso"}},
             GoalProblem(
-                "acting_as.via", 'via is one of assume-role, web-identity, saml, service, got "sso".'
+                "acting_as.via",
+                'via is one of assume-role, web-identity, saml, service, got "sso".',
             ),
         ),
         (
@@ -114,7 +117,8 @@ def test_unknown_names_are_refused_with_their_place_and_the_nearest_name(
             {"call": {"operation": "s3:PutObject"}, "acting_as": {"user": "alice"}},
             GoalProblem(
                 "",
-                "a goal is an object with exactly one key, one of call, acting_as, session_expired, "
+                "a goal is an object with exactly one key, one of call, acting_as, "
+                "session_expired, "
                 'may_assume, function_role, prediction, all, any; got {"call": {"operation": '
                 '"s3:PutObject"}, "acting_as": {"user": "alice"}}.',
             ),
@@ -133,7 +137,11 @@ def test_every_goal_of_the_vocabulary_validates(iam_roles_world: World) -> None:
             {
                 "call": {
                     "operation": "s3:PutObject",
-                    "by": {"role": "ReportPublisher", "via": "assume-role", "account": "111122223333"},
+                    "by": {
+                        "role": "ReportPublisher",
+                        "via": "assume-role",
+                        "account": "111122223333",
+                    },
                     "outcome": "denied",
                     "decision": "ImplicitlyDenied",
                     "policy_type": "identity-based policy",
@@ -142,7 +150,13 @@ def test_every_goal_of_the_vocabulary_validates(iam_roles_world: World) -> None:
             },
             {"acting_as": {"function": "report-builder"}},
             {"session_expired": {"role": "ReportPublisher"}},
-            {"may_assume": {"principal": "arn:aws:iam::111122223333:user/carol", "role": "ReportPublisher", "allowed": False}},
+            {
+                "may_assume": {
+                    "principal": "arn:aws:iam::111122223333:user/carol",
+                    "role": "ReportPublisher",
+                    "allowed": False,
+                }
+            },
             {"function_role": {"function": "report-builder", "role": "lambda-admin-role"}},
             {"prediction": "correct"},
         ]
@@ -223,8 +237,12 @@ def test_session_expires_on_the_worlds_clock(console: Console) -> None:
 
 
 def test_may_assume_asks_the_engine_under_the_current_trust_policy(console: Console) -> None:
-    alice = {"may_assume": {"principal": {"user": "alice"}, "role": "ReportPublisher", "allowed": True}}
-    carol = {"may_assume": {"principal": {"user": "carol"}, "role": "ReportPublisher", "allowed": False}}
+    alice = {
+        "may_assume": {"principal": {"user": "alice"}, "role": "ReportPublisher", "allowed": True}
+    }
+    carol = {
+        "may_assume": {"principal": {"user": "carol"}, "role": "ReportPublisher", "allowed": False}
+    }
     assert met(alice, console)
     assert met(carol, console)
     trust = (
@@ -232,8 +250,8 @@ def test_may_assume_asks_the_engine_under_the_current_trust_policy(console: Cons
         '"arn:aws:iam::111122223333:user/carol"},"Action":"sts:AssumeRole"}]}'
     )
     result = console.run(
-        f"aws iam update-assume-role-policy --role-name ReportPublisher --policy-document '{trust}' "
-        "--profile carol"
+        "aws iam update-assume-role-policy --role-name ReportPublisher "
+        f"--policy-document '{trust}' --profile carol"
     )
     assert result.exit_code == 0, result.stderr
     assert not met(alice, console)
@@ -250,17 +268,39 @@ def test_function_role_and_predictions(console: Console) -> None:
     assert met(goal, console)
     assert not met({"prediction": "made"}, console)
     assert met({"prediction": "made"}, console, predicted="Allowed", actual="ImplicitlyDenied")
-    assert not met({"prediction": "correct"}, console, predicted="Allowed", actual="ImplicitlyDenied")
+    assert not met(
+        {"prediction": "correct"}, console, predicted="Allowed", actual="ImplicitlyDenied"
+    )
     assert met({"prediction": "correct"}, console, predicted="Allowed", actual="Allowed")
 
 
 def test_goals_are_described_in_words() -> None:
-    assert describe_goal(
-        {"call": {"operation": "sts:AssumeRole", "by": {"user": "alice"}, "outcome": "succeeded"}}
-    ) == "A call to sts:AssumeRole by the IAM user alice that succeeds."
+    assert (
+        describe_goal(
+            {
+                "call": {
+                    "operation": "sts:AssumeRole",
+                    "by": {"user": "alice"},
+                    "outcome": "succeeded",
+                }
+            }
+        )
+        == "A call to sts:AssumeRole by the IAM user alice that succeeds."
+    )
     assert describe_goal({"acting_as": {"role": "ReportPublisher", "via": "assume-role"}}) == (
         "Your console acts as a session of the role ReportPublisher obtained with AssumeRole."
     )
     assert describe_goal({"session_expired": {"role": "ReportPublisher"}}) == (
         "The latest session of the role ReportPublisher has expired."
     )
+
+
+def test_temporary_keys_without_their_session_token_act_as_nobody(console: Console) -> None:
+    credentials = console.run(ASSUME + " --query Credentials --output text").stdout.split()
+    console.run(f"export AWS_ACCESS_KEY_ID={credentials[0]}")
+    console.run(f"export AWS_SECRET_ACCESS_KEY={credentials[2]}")
+    who = acting_as(console)
+    assert who is not None and (who.kind, who.access_key_id) == ("refused", credentials[0])
+    assert not met({"acting_as": {"role": "ReportPublisher"}}, console)
+    console.run(f"export AWS_SESSION_TOKEN={credentials[3]}")
+    assert met({"acting_as": {"role": "ReportPublisher"}}, console)

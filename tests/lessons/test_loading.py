@@ -1,8 +1,9 @@
-"""Loading lesson fixtures: all or nothing, every problem placed, and dumps that reload as they were."""
+"""Loading lesson fixtures: all or nothing, every problem placed, dumps that reload unchanged."""
 
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,18 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 
 from iamlab.lessons.loading import load_lessons
 from iamlab.lessons.models import Lesson, Step
 from iamlab.scenarios.loading import load_fixtures
-from tests.lessons.conftest import LESSON_FIXTURES, SCENARIO_FIXTURES
+from tests.lessons.conftest import (
+    LESSON_FIXTURES,
+    SCENARIO_FIXTURES,
+    fixture_lessons,
+    perform_solution,
+    step_status,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +108,8 @@ def test_every_problem_is_listed_with_its_place_and_nothing_is_saved(
         '["iam-role"] exists (it must be in this load or already be loaded). Did you mean '
         '"iam-roles"?',
         f'{path}, object 2, lessons.step ["tiny-lesson", "1"], field goal at call.by.user: the '
-        'scenario has no IAM user named "alcie". Did you mean "alice"? Its IAM users: alice, carol.',
+        'scenario has no IAM user named "alcie". Did you mean "alice"? '
+        "Its IAM users: alice, carol.",
         f'{path}, lessons.lesson ["tiny-lesson"]: the steps are numbered 1, 3; they run 1, 2, 3... '
         "without gaps (missing 2).",
     ]
@@ -139,3 +148,33 @@ def test_skip_existing_leaves_loaded_lessons_alone(scenarios: None, tmp_path: Pa
     call_command("loadlessons", "--skip-existing", *map(str, LESSON_FIXTURES), stdout=out)
     assert 'Skipped lesson "roles": it is already loaded.' in out.getvalue()
     assert Lesson.objects.get(slug="roles").title == "Changed by an instructor"
+
+
+AUTHORING = Path(__file__).resolve().parents[2] / "docs" / "authoring.md"
+
+
+def guide_blocks() -> tuple[str, str]:
+    """Return the guide's tiny scenario and its complete small lesson."""
+    text = AUTHORING.read_text(encoding="utf-8")
+    scenario = re.search(r"## A complete small example.*?```json\n(.*?)```", text, re.DOTALL)
+    lesson_block = re.search(r"## A complete small lesson.*?```json\n(.*?)```", text, re.DOTALL)
+    assert scenario is not None and lesson_block is not None
+    return scenario.group(1), lesson_block.group(1)
+
+
+def test_the_guides_lesson_loads_and_plays_to_the_end(tmp_path: Path, client: Client) -> None:
+    scenario_text, lesson_text = guide_blocks()
+    (tmp_path / "tiny.json").write_text(scenario_text, encoding="utf-8")
+    (tmp_path / "tiny-lesson.json").write_text(lesson_text, encoding="utf-8")
+    assert load_fixtures([tmp_path / "tiny.json"]).problems == []
+    result = load_lessons([tmp_path / "tiny-lesson.json"])
+    assert result.ok and result.loaded == {"tiny-publish": 4}
+
+    for slug, steps in fixture_lessons(tmp_path / "tiny-lesson.json"):
+        for fields in steps:
+            number = fields["number"]
+            assert step_status(client.get(f"/lessons/{slug}/{number}/").content.decode()) == "open"
+            perform_solution(client, slug, number, fields)
+            assert step_status(client.get(f"/lessons/{slug}/{number}/").content.decode()) == "done"
+    page = client.get("/lessons/tiny-publish/3/").content.decode()
+    assert 'data-decision="ImplicitlyDenied"' in page

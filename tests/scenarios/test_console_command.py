@@ -41,9 +41,11 @@ def records(lines: list[str], *options: str) -> list[dict[str, object]]:
 
 
 def access_denied(principal: str, action: str, resource: str, operation: str) -> str:
+    # S3 quotes the resource ARN in its enhanced messages; IAM does not.
+    shown = f'"{resource}"' if resource.startswith("arn:aws:s3:::") else resource
     return (
         f"An error occurred (AccessDenied) when calling the {operation} operation: User: "
-        f"{principal} is not authorized to perform: {action} on resource: {resource} "
+        f"{principal} is not authorized to perform: {action} on resource: {shown} "
         f"because no identity-based policy allows the {action} action"
     )
 

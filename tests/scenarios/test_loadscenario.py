@@ -279,6 +279,64 @@ def test_trust_policy_naming_a_user_that_does_not_exist_is_refused(
     )
 
 
+def test_principals_of_accounts_the_scenario_does_not_model_are_accepted(
+    write_fixture: WriteFixture,
+) -> None:
+    # IAM User Guide, "AWS JSON policy elements: Principal" (reference_policies_elements_
+    # principal.md), "IAM role principals" and "IAM user principals" give the forms
+    #   "Principal": { "AWS": "arn:aws:iam::AWS-account-ID:role/role-name" }
+    #   "Principal": { "AWS": "arn:aws:iam::AWS-account-ID:user/user-name" }
+    # for any account; AWS accepts them when the principal exists. The scenario cannot see an
+    # account it does not model, so such a principal is taken to exist there.
+    partner_role = "arn:aws:iam::999988887777:role/PartnerAuditor"
+    partner_user = "arn:aws:iam::999988887777:user/partner-admin"
+    fixture = small_scenario()
+    fixture[5]["fields"]["trust_policy"]["Statement"][0]["Principal"]["AWS"] = [
+        f"arn:aws:iam::{ACCOUNT}:user/alice",
+        partner_role,
+        "arn:aws:sts::999988887777:assumed-role/PartnerAuditor/audit",
+    ]
+    bucket = next(item for item in fixture if item["model"] == "scenarios.bucket")
+    bucket["fields"]["policy"] = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": partner_user},
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::tiny-reports/*",
+            }
+        ],
+    }
+
+    stdout, stderr = load(write_fixture(fixture))
+
+    assert (stdout, stderr) == ('Loaded scenario "tiny": 8 objects.\n', "")
+    scenario = Scenario.objects.get(slug="tiny")
+    assert scenario.validate() == []
+    role = Role.objects.get_by_natural_key("tiny", ACCOUNT, "Publisher")
+    assert partner_role in role.trust_policy["Statement"][0]["Principal"]["AWS"]
+
+
+def test_a_missing_principal_of_the_scenarios_own_account_is_still_refused(
+    write_fixture: WriteFixture,
+) -> None:
+    fixture = small_scenario()
+    fixture[5]["fields"]["trust_policy"]["Statement"][0]["Principal"]["AWS"] = (
+        f"arn:aws:iam::{ACCOUNT}:role/NoSuchRole"
+    )
+    assert_refused(
+        write_fixture,
+        fixture,
+        [
+            'FILE, object 5, scenarios.role ["tiny", "111122223333", "Publisher"], field '
+            "trust_policy at Statement[0].Principal: Invalid principal in policy: "
+            '"AWS":"arn:aws:iam::111122223333:role/NoSuchRole" (no such role in the world).',
+            "CommandError: Nothing was loaded: 1 problem found.",
+        ],
+    )
+
+
 def test_wrong_type_is_named_with_its_field(write_fixture: WriteFixture) -> None:
     fixture = small_scenario()
     fixture[5]["fields"]["max_session_duration"] = "one hour"

@@ -30,10 +30,11 @@ def play(slug: str, lines: list[str]) -> list[dict[str, object]]:
     return [json.loads(line) for line in stdout.getvalue().splitlines()]
 
 
-def denied_assume(user: str, role: str) -> str:
+def denied_assume(user: str, role: str, policy_type: str = "role trust policy") -> str:
     return (
         "\nAn error occurred (AccessDenied) when calling the AssumeRole operation: User: "
-        f"{user} is not authorized to perform: sts:AssumeRole on resource: {role}\n"
+        f"{user} is not authorized to perform: sts:AssumeRole on resource: {role} "
+        f"because no {policy_type} allows the sts:AssumeRole action\n"
     )
 
 
@@ -57,7 +58,9 @@ def test_cross_account_role_needs_the_external_id_and_both_sides() -> None:
         results[1]["stdout"] == f'"arn:aws:sts::{ACCOUNT}:assumed-role/VendorInvoiceReader/inv"\n'
     )
     # The intern's own account never allowed him to assume it.
-    assert results[2]["stderr"] == denied_assume("arn:aws:iam::444455556666:user/intern", role)
+    assert results[2]["stderr"] == denied_assume(
+        "arn:aws:iam::444455556666:user/intern", role, "identity-based policy"
+    )
 
 
 def test_a_chained_session_lasts_at_most_one_hour() -> None:
@@ -122,7 +125,7 @@ def test_each_of_the_three_ways_in_works_for_mallory() -> None:
     assert results[0]["stderr"] == (
         "\nAn error occurred (AccessDenied) when calling the ListObjectsV2 operation: User: "
         f"arn:aws:iam::{ACCOUNT}:user/mallory is not authorized to perform: s3:ListBucket on "
-        "resource: arn:aws:s3:::example-payroll because no identity-based policy allows the "
+        'resource: "arn:aws:s3:::example-payroll" because no identity-based policy allows the '
         "s3:ListBucket action\n"
     )
     assert json.loads(results[1]["stdout"])["FunctionError"] == "Unhandled"

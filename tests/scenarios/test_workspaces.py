@@ -162,25 +162,28 @@ def test_a_workspace_belongs_to_a_user_or_a_session_not_both(iam_roles: Scenario
         Workspace.objects.create(scenario=iam_roles, owner=learner, session_key="abc")
 
 
-def test_an_append_that_loses_a_race_runs_again_after_the_winner(
+def test_a_line_runs_after_lines_appended_while_it_waited_for_the_lock(
     iam_roles: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from iamlab.scenarios.models.workspaces import WorkspaceSession
+
     workspace = Workspace.objects.create(scenario=iam_roles)
-    real_run = Console.run
+    real_catch_up = WorkspaceSession._catch_up
     rivals = ["sleep 60"]
 
-    def run_while_a_rival_appends(console: Console, line: str) -> object:
-        # While this request runs its line, another request appends one of its own.
+    def catch_up_while_a_rival_appends(session: WorkspaceSession) -> Console:
+        console = real_catch_up(session)
+        # Between catching up and taking the lock, another request appends its line.
         if rivals:
             WorkspaceEntry.objects.create(workspace=workspace, seq=1, line=rivals.pop())
-        return real_run(console, line)
+        return console
 
-    monkeypatch.setattr(Console, "run", run_while_a_rival_appends)
+    monkeypatch.setattr(WorkspaceSession, "_catch_up", catch_up_while_a_rival_appends)
 
     result = workspace.run("date")
 
     assert list(workspace.entries.values_list("seq", "line")) == [(1, "sleep 60"), (2, "date")]
-    # The line ran again after the rival's, so it saw the clock the rival moved.
+    # The line ran after the rival's, so it saw the clock the rival moved.
     assert result.stdout == "Mon Jan  5 09:01:00 UTC 2026\n"
 
 

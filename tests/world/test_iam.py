@@ -248,6 +248,40 @@ def test_create_role_with_an_invalid_principal(admin_world: World, admin: Creden
     assert "r" not in admin_world.accounts[ACCOUNT_ID].roles
 
 
+def test_a_trust_policy_may_name_a_role_of_an_account_the_world_does_not_model(
+    admin_world: World, admin: Credentials
+) -> None:
+    # AWS accepts a principal of another account when it exists; the world cannot see that
+    # account, so it takes the principal to exist there. Its own accounts are still checked.
+    partner = "arn:aws:iam::999988887777:role/PartnerAuditor"
+    trust = policy({"Effect": "Allow", "Principal": {"AWS": partner}, "Action": "sts:AssumeRole"})
+    admin_world.call(
+        admin, "iam", "CreateRole", {"RoleName": "PartnerAccess", "AssumeRolePolicyDocument": trust}
+    )
+    role = admin_world.accounts[ACCOUNT_ID].roles["partneraccess"]
+    assert role.trust_policy["Statement"][0]["Principal"] == {"AWS": partner}
+    admin_world.call(
+        admin,
+        "s3",
+        "PutBucketPolicy",
+        {
+            "Bucket": "example-reports",
+            "Policy": policy(
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "arn:aws:iam::999988887777:user/partner-admin"},
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::example-reports/*",
+                }
+            ),
+        },
+    )
+    spec = admin_world.to_spec()
+    assert World.from_spec(spec).accounts[ACCOUNT_ID].roles["partneraccess"].trust_policy == (
+        role.trust_policy
+    )
+
+
 def test_create_role_validation(admin_world: World, admin: Credentials) -> None:
     error = fails(
         admin_world,

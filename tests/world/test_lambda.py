@@ -162,7 +162,7 @@ def test_invoke_runs_as_the_execution_role(world: World, alice: Credentials) -> 
     assert payload == {
         "errorMessage": "An error occurred (AccessDenied) when calling the PutObject operation: "
         "User: arn:aws:sts::111122223333:assumed-role/lambda-role/report-builder is not "
-        "authorized to perform: s3:PutObject on resource: arn:aws:s3:::example-reports/daily.csv "
+        'authorized to perform: s3:PutObject on resource: "arn:aws:s3:::example-reports/daily.csv" '
         "because no identity-based policy allows the s3:PutObject action",
         "errorType": "ClientError",
     }

@@ -86,7 +86,7 @@ def test_put_and_delete_object(world: World, publisher: Credentials) -> None:
     error = fails(world, publisher, "s3", "DeleteObject", {"Bucket": REPORTS, "Key": "q3.csv"})
     assert error.message == (
         "User: arn:aws:sts::111122223333:assumed-role/ReportPublisher/alice-publishing is not "
-        "authorized to perform: s3:DeleteObject on resource: arn:aws:s3:::example-reports/q3.csv "
+        'authorized to perform: s3:DeleteObject on resource: "arn:aws:s3:::example-reports/q3.csv" '
         "because no identity-based policy allows the s3:DeleteObject action"
     )
 
@@ -148,7 +148,7 @@ def test_explicit_deny_in_a_bucket_policy_wins(iam_roles_spec: dict) -> None:
     error = fails(world, alice, "s3", "GetObject", {"Bucket": REPORTS, "Key": "q2.csv"})
     assert error.message == (
         "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: s3:GetObject on "
-        "resource: arn:aws:s3:::example-reports/q2.csv with an explicit deny in a resource-based "
+        'resource: "arn:aws:s3:::example-reports/q2.csv" with an explicit deny in a resource-based '
         "policy"
     )
     assert world.events[-1].decision == "ExplicitlyDenied"
@@ -282,7 +282,70 @@ def test_cross_account_needs_both_sides(iam_roles_spec: dict) -> None:
         == "a,b"
     )
     error = fails(world, alice, "s3", "GetObject", {"Bucket": "partner-data", "Key": "shared.csv"})
-    assert error.message.endswith("because no identity-based policy allows the s3:GetObject action")
+    # A cross-account request outside the bucket owner's organization: S3's generic message.
+    assert (error.code, error.message, error.status) == ("AccessDenied", "Access Denied", 403)
+    assert world.events[-1].explanation["denied_by"]["policy_type"] == "identity-based policy"
+
+
+# Amazon S3 User Guide, "Troubleshoot access denied (403 Forbidden) errors in Amazon S3"
+# (AmazonS3/latest/userguide/troubleshoot-403-errors.html), "Access denied message examples
+# and how to troubleshoot them": S3 includes the additional context only for requests made
+# from the same AWS account or the same AWS Organization; the form is
+#   User: user-arn is not authorized to perform: action on "resource-arn" because context
+# and its examples quote the resource ARN after "on resource:".
+PARTNER = "444455556666"
+
+
+def _two_account_world(spec: dict, organization: bool) -> World:
+    spec["accounts"].append(
+        {
+            "id": PARTNER,
+            "users": [
+                {
+                    "name": "auditor",
+                    "managed_policies": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+                    "access_keys": [{}],
+                }
+            ],
+        }
+    )
+    if organization:
+        for account in spec["accounts"]:
+            account["organization"] = {"id": "o-a1b2c3d4e5", "levels": [{"id": "r-a1b2"}]}
+    return World.from_spec(spec)
+
+
+def test_cross_account_denial_outside_the_organization_is_generic(iam_roles_spec: dict) -> None:
+    world = _two_account_world(iam_roles_spec, organization=False)
+    auditor = world.credentials_for_user(PARTNER, "auditor")
+    error = fails(world, auditor, "s3", "GetObject", {"Bucket": REPORTS, "Key": "q1.csv"})
+    assert (error.code, error.message) == ("AccessDenied", "Access Denied")
+    event = world.events[-1]
+    assert event.error == {"code": "AccessDenied", "message": "Access Denied"}
+    assert event.decision == "ImplicitlyDenied"
+    assert event.explanation["request"]["same_account"] is False
+    assert event.explanation["denied_by"]["policy_type"] == "resource-based policy"
+
+
+def test_cross_account_denial_inside_the_organization_is_enhanced(iam_roles_spec: dict) -> None:
+    world = _two_account_world(iam_roles_spec, organization=True)
+    auditor = world.credentials_for_user(PARTNER, "auditor")
+    error = fails(world, auditor, "s3", "GetObject", {"Bucket": REPORTS, "Key": "q1.csv"})
+    assert error.message == (
+        f"User: arn:aws:iam::{PARTNER}:user/auditor is not authorized to perform: s3:GetObject "
+        'on resource: "arn:aws:s3:::example-reports/q1.csv" because no resource-based policy '
+        "allows the s3:GetObject action"
+    )
+
+
+def test_same_account_denial_quotes_the_resource_arn(world: World) -> None:
+    alice = world.credentials_for_user(ACCOUNT_ID, "alice")
+    error = fails(world, alice, "s3", "GetBucketPolicy", {"Bucket": REPORTS})
+    assert error.message == (
+        "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: "
+        's3:GetBucketPolicy on resource: "arn:aws:s3:::example-reports" because no '
+        "identity-based policy allows the s3:GetBucketPolicy action"
+    )
 
 
 def test_object_body_size_limit(iam_roles_spec: dict, publisher: Credentials, world: World) -> None:

@@ -53,9 +53,15 @@ def test_each_assume_role_gets_new_keys(world: World, alice: Credentials) -> Non
     assert first["SessionToken"] != second["SessionToken"]
 
 
-def test_user_not_in_trust_policy_gets_the_legacy_access_denied(
+def test_user_not_in_trust_policy_gets_the_documented_reason(
     world: World, carol: Credentials
 ) -> None:
+    # IAM User Guide, "Troubleshoot access denied error messages" (current page), "Access
+    # denied due to role trust policies - implicit denial":
+    #   User: arn:aws:iam::123456789012:user/John is not authorized to perform:
+    #   sts:AssumeRole because no role trust policy allows the sts:AssumeRole action
+    # The page's general format, "User user is not authorized to perform action on resource
+    # because context", keeps the role's ARN, as STS's messages always have.
     error = fails(
         world,
         carol,
@@ -66,7 +72,8 @@ def test_user_not_in_trust_policy_gets_the_legacy_access_denied(
     assert (error.code, error.status) == ("AccessDenied", 403)
     assert error.message == (
         "User: arn:aws:iam::111122223333:user/carol is not authorized to perform: "
-        "sts:AssumeRole on resource: arn:aws:iam::111122223333:role/ReportPublisher"
+        "sts:AssumeRole on resource: arn:aws:iam::111122223333:role/ReportPublisher because no "
+        "role trust policy allows the sts:AssumeRole action"
     )
     event = world.events[-1]
     assert (event.action, event.resource, event.decision) == (
@@ -82,7 +89,8 @@ def test_service_roles_cannot_be_assumed_by_users(world: World, alice: Credentia
     error = fails(world, alice, "sts", "AssumeRole", {"RoleArn": role_arn, "RoleSessionName": "x1"})
     assert error.message == (
         "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: "
-        f"sts:AssumeRole on resource: {role_arn}"
+        f"sts:AssumeRole on resource: {role_arn} because no role trust policy allows the "
+        "sts:AssumeRole action"
     )
 
 
@@ -289,7 +297,8 @@ def test_source_identity_needs_set_source_identity_permission(
     )
     assert error.message == (
         "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: "
-        "sts:SetSourceIdentity on resource: arn:aws:iam::111122223333:role/ReportPublisher"
+        "sts:SetSourceIdentity on resource: arn:aws:iam::111122223333:role/ReportPublisher "
+        "because no role trust policy allows the sts:SetSourceIdentity action"
     )
 
 
@@ -411,7 +420,7 @@ def test_session_policy_narrows_the_role(world: World, alice: Credentials) -> No
     )
     assert error.message == (
         "User: arn:aws:sts::111122223333:assumed-role/ReportPublisher/alice-publishing is not "
-        "authorized to perform: s3:PutObject on resource: arn:aws:s3:::example-reports/n.csv "
+        'authorized to perform: s3:PutObject on resource: "arn:aws:s3:::example-reports/n.csv" '
         "because no session policy allows the s3:PutObject action"
     )
 
@@ -515,7 +524,8 @@ def test_session_tags_need_tag_session(world: World, alice: Credentials) -> None
     )
     assert error.message == (
         "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: "
-        "sts:TagSession on resource: arn:aws:iam::111122223333:role/ReportPublisher"
+        "sts:TagSession on resource: arn:aws:iam::111122223333:role/ReportPublisher because "
+        "no role trust policy allows the sts:TagSession action"
     )
 
 
@@ -631,4 +641,110 @@ def test_mfa_session_token_satisfies_an_mfa_trust_policy(iam_roles_spec: dict) -
         "aws:MultiFactorAuthPresent",
         ["true"],
         True,
+    )
+
+
+# IAM User Guide, "Troubleshoot access denied error messages" (the current page), gives one
+# documented wording per cause, which STS's AssumeRole denials now carry after the role:
+#   ... sts:AssumeRole because no role trust policy allows the sts:AssumeRole action
+#   ... sts:AssumeRole with an explicit deny in the role trust policy
+#   ... codecommit:ListRepositories because no identity-based policy allows the ... action
+#   ... with an explicit deny in an identity-based policy
+#   ... because no service control policy allows the ... action
+#   ... with an explicit deny in a service control policy
+ALICE = "arn:aws:iam::111122223333:user/alice"
+
+
+def _documented(role_arn: str, reason: str) -> str:
+    return (
+        f"User: {ALICE} is not authorized to perform: sts:AssumeRole on resource: {role_arn} "
+        f"{reason}"
+    )
+
+
+def _reason_world(iam_roles_spec: dict, scp: dict | None = None) -> World:
+    account = iam_roles_spec["accounts"][0]
+    account["roles"].extend(
+        [
+            {
+                "name": "TrustsTheAccount",
+                "trust_policy": json.loads(
+                    policy(
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": ACCOUNT_ID},
+                            "Action": "sts:AssumeRole",
+                        }
+                    )
+                ),
+            },
+            {
+                "name": "RefusesAlice",
+                "trust_policy": json.loads(
+                    policy(
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": ALICE},
+                            "Action": "sts:AssumeRole",
+                        },
+                        {"Effect": "Deny", "Principal": {"AWS": ALICE}, "Action": "sts:AssumeRole"},
+                    )
+                ),
+            },
+        ]
+    )
+    if scp is not None:
+        account["organization"] = {
+            "id": "o-a1b2c3d4e5",
+            "levels": [{"id": "r-a1b2", "scps": [{"name": "Guardrail", "document": scp}]}],
+        }
+    return World.from_spec(iam_roles_spec)
+
+
+def _assume_fails(world: World, role_arn: str) -> str:
+    alice = world.credentials_for_user(ACCOUNT_ID, "alice")
+    error = fails(world, alice, "sts", "AssumeRole", {"RoleArn": role_arn, "RoleSessionName": "s1"})
+    assert (error.code, error.status) == ("AccessDenied", 403)
+    return error.message
+
+
+def test_assume_role_denials_carry_the_documented_reason_for_each_cause(
+    iam_roles_spec: dict,
+) -> None:
+    world = _reason_world(iam_roles_spec)
+    # The trust policy trusts the account, and alice's own policies do not allow the role.
+    trusted_account = arn("role", "TrustsTheAccount")
+    assert _assume_fails(world, trusted_account) == _documented(
+        trusted_account, "because no identity-based policy allows the sts:AssumeRole action"
+    )
+    refuses = arn("role", "RefusesAlice")
+    assert _assume_fails(world, refuses) == _documented(
+        refuses, "with an explicit deny in the role trust policy"
+    )
+
+
+def test_assume_role_denied_by_an_scp(iam_roles_spec: dict) -> None:
+    only_s3 = json.loads(policy({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}))
+    world = _reason_world(json.loads(json.dumps(iam_roles_spec)), scp=only_s3)
+    assert _assume_fails(world, PUBLISHER) == _documented(
+        PUBLISHER, "because no service control policy allows the sts:AssumeRole action"
+    )
+    no_sts = json.loads(
+        policy(
+            {"Effect": "Allow", "Action": "*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "sts:*", "Resource": "*"},
+        )
+    )
+    world = _reason_world(iam_roles_spec, scp=no_sts)
+    assert _assume_fails(world, PUBLISHER) == _documented(
+        PUBLISHER, "with an explicit deny in a service control policy"
+    )
+
+
+def test_a_role_that_does_not_exist_has_no_policy_to_name(world: World, alice: Credentials) -> None:
+    # Nothing was evaluated, so there is no reason clause: STS's long-standing form.
+    missing = arn("role", "Nope")
+    error = fails(world, alice, "sts", "AssumeRole", {"RoleArn": missing, "RoleSessionName": "s1"})
+    assert error.message == (
+        f"User: {ALICE} is not authorized to perform: sts:AssumeRole on resource: {missing}"
     )

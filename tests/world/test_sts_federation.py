@@ -453,7 +453,8 @@ def test_federation_token_needs_permission(world: World, alice: Credentials) -> 
     error = fails(world, alice, "sts", "GetFederationToken", {"Name": "partner"})
     assert error.message == (
         "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: "
-        "sts:GetFederationToken on resource: arn:aws:sts::111122223333:federated-user/partner"
+        "sts:GetFederationToken on resource: arn:aws:sts::111122223333:federated-user/partner "
+        "because no identity-based policy allows the sts:GetFederationToken action"
     )
 
 
@@ -562,3 +563,20 @@ def test_saml_principal_tag_attributes(iam_roles_spec: dict) -> None:
         "InvalidIdentityToken",
         "The session tag department must have exactly one text value.",
     )
+
+
+def test_a_token_or_assertion_with_surrounding_white_space_is_accepted(world: World) -> None:
+    # The AWS CLI sends a file:// parameter's content unchanged (a saved token ends with a
+    # newline) and IdPs wrap base64 SAML responses at 76 characters; STS accepts both.
+    token = world.mint_web_identity_token(OIDC_PROVIDER_ARN, MAIN_BRANCH)
+    session = web_identity(world, token + "\n")
+    assert session["SubjectFromWebIdentityToken"] == MAIN_BRANCH
+    assertion = world.mint_saml_assertion(SAML_PROVIDER_ARN, "bob", [READERS])
+    wrapped = "\n".join(assertion[i : i + 76] for i in range(0, len(assertion), 76)) + "\n"
+    response = world.call(
+        None,
+        "sts",
+        "AssumeRoleWithSAML",
+        {"RoleArn": READERS, "PrincipalArn": SAML_PROVIDER_ARN, "SAMLAssertion": wrapped},
+    )
+    assert response["Subject"] == "bob"

@@ -8,6 +8,7 @@ starts with the scenario's slug, so a fixture written by hand never needs a prim
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +62,15 @@ secret_access_key_validator = RegexValidator(
     "A secret access key is 40 characters of letters, digits, + and /.",
 )
 
+SPEC_CACHE_PREFIX = "scenarios:spec:v1:"
+SPEC_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def new_content_version() -> str:
+    """Return a fresh token for a scenario's content version."""
+    return uuid.uuid4().hex
+
+
 MIN_SESSION_DURATION = 3600
 MAX_SESSION_DURATION = 43200
 
@@ -92,6 +102,9 @@ class Scenario(models.Model):
         max_length=16, choices=Difficulty.choices, default=Difficulty.INTRODUCTORY
     )
     start_time = models.DateTimeField(help_text="The instant the world's clock starts at (UTC).")
+    # Replaced by a fresh random token whenever the scenario or any of its content is saved
+    # or deleted (iamlab.scenarios.versions), so caches keyed by it never serve old content.
+    content_version = models.CharField(max_length=32, default=new_content_version, editable=False)
     published = models.BooleanField(
         default=True, help_text="Students see only published scenarios; staff see every one."
     )
@@ -117,16 +130,47 @@ class Scenario(models.Model):
         return (self.slug,)
 
     def to_spec(self) -> dict[str, Any]:
-        """Build the world spec (docs/world.md) this scenario describes."""
+        """Build the world spec (docs/world.md) this scenario describes.
+
+        Every row is read up front, a query per kind of row, so the count does not grow
+        with the scenario.
+        """
         from iamlab.scenarios.worldspec import build_spec
 
-        return build_spec(self).spec
+        if self.pk is None:
+            return build_spec(self).spec
+        prefetched = Scenario.objects.prefetch_related(
+            models.Prefetch("accounts", self.accounts_for_overview())
+        ).get(pk=self.pk)
+        return build_spec(prefetched).spec
 
     def to_world(self) -> World:
-        """Build a fresh simulated world from this scenario."""
+        """Build a fresh simulated world from this scenario, reading every row."""
         from iamlab.world import World
 
         return World.from_spec(self.to_spec())
+
+    def world(self) -> World:
+        """Return a fresh world as the scenario starts, from its spec cached per content version.
+
+        The spec is plain JSON in Django's cache, shared by every process; only a miss reads
+        the rows. A spec that does not build raises WorldSpecError and is not cached.
+        """
+        from django.core.cache import cache
+
+        from iamlab.world import World
+
+        key = f"{SPEC_CACHE_PREFIX}{self.pk}:{self.content_version}"
+        spec = cache.get(key)
+        if isinstance(spec, dict):
+            try:
+                return World.from_spec(spec)
+            except Exception:  # another version of the code wrote it: build it again
+                pass
+        spec = self.to_spec()
+        world = World.from_spec(spec)
+        cache.set(key, spec, SPEC_CACHE_SECONDS)
+        return world
 
     def validate(self) -> list[ScenarioProblem]:
         """Return every problem with this scenario (empty when it is valid)."""

@@ -1,9 +1,11 @@
 """Learner workspaces: an append-only log of console lines replayed over a scenario's world.
 
-Nothing a learner does changes the scenario. A learner's world is always rebuilt as
+Nothing a learner does changes the scenario. A learner's world is by definition
 `World.from_spec(scenario spec)` followed by their lines, in order, through a fresh
 `Console`; so two learners never share state, a reload loses nothing, and "reset" is simply
-a new workspace (DESIGN.md, "Learner state").
+a new workspace (DESIGN.md, "Learner state"). Requests get there faster: from the
+scenario's spec cached per content version and the latest snapshot of the workspace's
+console, running only the lines logged after it (iamlab.scenarios.snapshots).
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max
 from django.utils import timezone
 
+from iamlab.scenarios import snapshots
 from iamlab.scenarios.models.content import Scenario
 
 if TYPE_CHECKING:
@@ -23,12 +25,11 @@ if TYPE_CHECKING:
     from iamlab.world import World
     from iamlab.world.cli import CommandResult, Console
 
-# Every line is replayed on every later request, so the log is bounded: long enough for
-# any lesson several times over, short enough that a replay stays around a second at worst
-# (bench/scenarios.py measures it).
+# A request runs only the lines logged after the latest snapshot, but a missing snapshot
+# means replaying the whole log, so the log is bounded: long enough for any lesson several
+# times over, short enough that a full replay stays well under a second.
 MAX_LINE_LENGTH = 4096
 MAX_ENTRIES = 500
-APPEND_ATTEMPTS = 3
 # The session key under which an anonymous learner's workspaces are remembered.
 SESSION_WORKSPACES = "iamlab_workspaces"
 
@@ -61,7 +62,10 @@ class WorkspaceManager(models.Manager["Workspace"]):
             terms &= models.Q(name__gt="", owner__isnull=True, session_key="")
         # No ORDER BY: there is at most one such row, and an ordering could steer the
         # database away from the index.
-        return next(iter(self.filter(terms).order_by()[:1]), None)
+        found = next(iter(self.filter(terms).order_by()[:1]), None)
+        if found is not None:
+            found.scenario = scenario  # spares a query for what the caller already holds
+        return found
 
     def current(
         self,
@@ -235,12 +239,22 @@ class Workspace(models.Model):
         return list(self.entries.order_by("seq").values_list("line", flat=True))
 
     def replay(self, lines: list[str] | None = None) -> tuple[Console, list[CommandResult]]:
-        """Rebuild the learner's console by running their log over a fresh world."""
-        from iamlab.world import WorldSpecError
+        """Rebuild the learner's console by running their whole log over a fresh world.
+
+        This is the truth every snapshot must agree with; pages use `console()`.
+        """
         from iamlab.world.cli import Console
 
+        console = Console(self.starting_world())
+        results = [console.run(line) for line in (self.lines() if lines is None else lines)]
+        return console, results
+
+    def starting_world(self) -> World:
+        """Return a fresh copy of the scenario's world, where every workspace starts."""
+        from iamlab.world import WorldSpecError
+
         try:
-            world = self.scenario.to_world()
+            return self.scenario.world()
         except WorldSpecError as error:
             # Content loaded with plain loaddata, or broken in the admin, reaches a learner
             # as a sentence, not as an error page.
@@ -250,13 +264,24 @@ class Workspace(models.Model):
                 f"({count} problem{'' if count == 1 else 's'}); an instructor can see them "
                 "with `python manage.py check`."
             ) from error
-        console = Console(world)
-        results = [console.run(line) for line in (self.lines() if lines is None else lines)]
-        return console, results
+
+    def state_key(self) -> str:
+        """Return a key naming the learner's world now, read without building it.
+
+        It names the workspace, the scenario's content version and the last line of the log,
+        so whatever is computed from the world (a diagram, say) can be cached under it. A
+        workspace with an empty log has the scenario's own key: its world is the same.
+        """
+        last = None
+        if self.pk is not None:
+            last = self.entries.order_by("-seq").values_list("seq", flat=True).first()
+        if not last:
+            return f"scenario:{self.scenario.pk}:{self.scenario.content_version}"
+        return f"{WorkspaceSession(self)._key()}:{last}"
 
     def console(self) -> Console:
-        """Return a console whose world is the learner's world now."""
-        return self.replay()[0]
+        """Return a console whose world is the learner's world now (a copy of its own)."""
+        return WorkspaceSession(self).console
 
     def transcript(self) -> list[tuple[str, CommandResult]]:
         """Return each line of the log with what it printed, as a console page shows them."""
@@ -272,7 +297,7 @@ class Workspace(models.Model):
         return WorkspaceSession(self).run(line)
 
     def session(self) -> WorkspaceSession:
-        """Return a session that runs many lines without replaying the log before each."""
+        """Return a session that runs many lines, keeping its console between them."""
         return WorkspaceSession(self)
 
     def reset(self) -> Workspace:
@@ -308,74 +333,111 @@ def check_line(line: str) -> None:
 
 
 class WorkspaceSession:
-    """A console kept in step with a workspace's log while one caller runs several lines.
+    """A console kept in step with a workspace's log while one caller uses it.
 
-    A line is run first and appended afterwards, in a short transaction that locks the
-    workspace and checks that the log has not grown meanwhile; if it has (another tab or
-    request appended), the console is rebuilt from the log and the line run again. The
-    database's write lock is so held only for the append, never for a replay, and the line
-    always runs in exactly the world the log before it describes.
+    The console starts from the latest snapshot of the workspace (iamlab.scenarios.snapshots)
+    and runs only the lines logged after it. Running a line takes the workspace's write lock
+    first (a row lock; on SQLite the database's, taken at BEGIN IMMEDIATE), then catches up
+    with lines other writers appended meanwhile, runs the line and appends it, all before
+    the lock is released: concurrent writers queue, and every line runs in exactly the world
+    the log before it describes.
     """
 
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
         self._console: Console | None = None
-        self._seq = 0
+        self._seq = 0  # the last line of the log the console has run
+        self._line = ""  # and its text
 
     def run(self, line: str) -> CommandResult:
         """Run one console line in the workspace and append it to the log."""
         check_line(line)
-        for _attempt in range(APPEND_ATTEMPTS):
-            console, last = self._catch_up()
-            if last >= MAX_ENTRIES:
-                raise WorkspaceError(
-                    f"This workspace holds {MAX_ENTRIES} commands, the most it can; "
-                    "reset it to start again."
+        if self.workspace.pk is None:
+            raise WorkspaceError("This workspace is not saved, so it cannot keep a log.")
+        self._catch_up()  # most of the work, before taking the lock
+        try:
+            with transaction.atomic():
+                locked = (
+                    Workspace.objects.select_for_update()
+                    .only("pk", "ended_at")
+                    .get(pk=self.workspace.pk)
                 )
-            result = console.run(line)
-            try:
-                appended = self._append(line, last)
-            except BaseException:
-                self._console = None
-                raise
-            if appended:
-                self._seq = last + 1
-                return result
-            # Someone appended first: this console ran the line in a world that is no
-            # longer the log's. Running has no effect outside the log, so run it again.
-            self._console = None
-        raise WorkspaceError("Too many commands arrived at once in this workspace; run it again.")
-
-    def _catch_up(self) -> tuple[Console, int]:
-        """Bring the console up to the log; return it and the log's last sequence number."""
-        entries = list(self.workspace.entries.order_by("seq").values_list("seq", "line"))
-        last = entries[-1][0] if entries else 0
-        if self._console is None or self._seq != last:
-            self._console, _ = self.workspace.replay([line for _, line in entries])
-            self._seq = last
-        return self._console, last
-
-    def _append(self, line: str, after: int) -> bool:
-        """Append the line as entry `after + 1`; return False if the log has grown since."""
-        with transaction.atomic():
-            locked = Workspace.objects.select_for_update().get(pk=self.workspace.pk)
-            if not locked.is_open:
-                raise WorkspaceError("This workspace was reset; continue in the new one.")
-            if (locked.entries.aggregate(last=Max("seq"))["last"] or 0) != after:
-                return False
-            try:
+                if not locked.is_open:
+                    raise WorkspaceError("This workspace was reset; continue in the new one.")
+                console = self._catch_up()
+                if self._seq >= MAX_ENTRIES:
+                    raise WorkspaceError(
+                        f"This workspace holds {MAX_ENTRIES} commands, the most it can; "
+                        "reset it to start again."
+                    )
+                result = console.run(line)
                 # The unique (workspace, seq) constraint is the backstop: should a database
-                # ignore the row lock, the second append fails instead of reordering the log.
-                with transaction.atomic():
-                    WorkspaceEntry.objects.create(workspace=locked, seq=after + 1, line=line)
-            except IntegrityError:
-                return False
-        return True
+                # ignore the lock, the second append fails instead of reordering the log.
+                WorkspaceEntry.objects.create(
+                    workspace_id=self.workspace.pk, seq=self._seq + 1, line=line
+                )
+        except BaseException:
+            self._forget()  # the console may be ahead of the log
+            raise
+        self._seq += 1
+        self._line = line
+        snapshots.save(self._key(), self._seq, line, console)
+        return result
 
     @property
     def console(self) -> Console:
         """Return the console, brought up to the log."""
-        return self._catch_up()[0]
+        return self._catch_up()
+
+    def _key(self) -> str:
+        workspace = self.workspace
+        return snapshots.snapshot_key(
+            workspace.pk, workspace.created_at.isoformat(), workspace.scenario.content_version
+        )
+
+    def _forget(self) -> None:
+        self._console, self._seq, self._line = None, 0, ""
+
+    def _catch_up(self) -> Console:
+        """Bring the console up to the log: restore the latest snapshot, run later lines."""
+        from iamlab.world.cli import Console
+
+        if self.workspace.pk is None:  # never saved: the scenario's world as it starts
+            if self._console is None:
+                self._console = Console(self.workspace.starting_world())
+            return self._console
+        if self._console is None:
+            snapshot = snapshots.restore(self._key())
+            if snapshot is not None:
+                self._console, self._seq, self._line = (
+                    snapshot.console,
+                    snapshot.seq,
+                    snapshot.line,
+                )
+        rows = self._rows_after()
+        if rows is None:
+            # The snapshot does not match the log, which wins: replay it from the start.
+            self._forget()
+            rows = self._rows_after() or []
+        if self._console is None:
+            self._console = Console(self.workspace.starting_world())
+        for seq, line in rows:
+            self._console.run(line)
+            self._seq, self._line = seq, line
+        if rows:
+            snapshots.save(self._key(), self._seq, self._line, self._console)
+        return self._console
+
+    def _rows_after(self) -> list[tuple[int, str]] | None:
+        """Return the log's lines after the console's; None if the log disagrees with it."""
+        entries = self.workspace.entries.order_by("seq")
+        if self._seq == 0:
+            return list(entries.values_list("seq", "line"))
+        # The console's own last line is read back too: the log must hold it at that place.
+        rows = list(entries.filter(seq__gte=self._seq).values_list("seq", "line"))
+        if not rows or rows[0] != (self._seq, self._line):
+            return None
+        return rows[1:]
 
 
 class WorkspaceEntry(models.Model):

@@ -154,6 +154,9 @@ class _WorldLookup:
         account = self.world.accounts.get(account_id)
         return account is not None and account.roles.get(name.lower()) is not None
 
+    def account_exists(self, account_id: str) -> bool:
+        return account_id in self.world.accounts
+
 
 def _find_policy(request: Request, arn: str) -> ManagedPolicy:
     policy = request.world.find_policy(arn)

@@ -351,13 +351,15 @@ def assume_role(request: Request) -> dict[str, Any]:
         "resource_policy": role.trust_policy,
         "context": context,
     }
-    request.require(request.authorize("sts:AssumeRole", role.arn, **trust_args), legacy=True)
+    # Denials carry the reason clause of the current IAM User Guide page "Troubleshoot access
+    # denied error messages": "because no role trust policy allows the sts:AssumeRole
+    # action", "... no identity-based policy allows ...", "with an explicit deny in the role
+    # trust policy", and so on for the type the engine names (docs/world.md section 9).
+    request.require(request.authorize("sts:AssumeRole", role.arn, **trust_args))
     if tags or inherited_tags:
-        request.require(request.authorize("sts:TagSession", role.arn, **trust_args), legacy=True)
+        request.require(request.authorize("sts:TagSession", role.arn, **trust_args))
     if new_source:
-        request.require(
-            request.authorize("sts:SetSourceIdentity", role.arn, **trust_args), legacy=True
-        )
+        request.require(request.authorize("sts:SetSourceIdentity", role.arn, **trust_args))
 
     # Role chaining is assuming a role with a role session's credentials; credentials from
     # GetSessionToken are not a role session.
@@ -434,6 +436,9 @@ def assume_role_with_web_identity(request: Request) -> dict[str, Any]:
     policy_text, policy_arns = _read_session_policy_params(checker, inline_max=2048)
     checker.raise_if_any()
     assert role_arn is not None and session_name is not None and token is not None
+    # The AWS CLI passes a file:// parameter's content as it is, trailing newline included,
+    # and STS accepts such a token, as it does from AWS_WEB_IDENTITY_TOKEN_FILE.
+    token = token.strip()
 
     claims = federation.read_jwt_claims(token)
     if claims is None or not isinstance(claims.get("iss"), str):
@@ -855,14 +860,12 @@ def get_federation_token(request: Request) -> dict[str, Any]:
         request.authorize(
             "sts:GetFederationToken", federated_arn, resource_account=account_id, context=context
         ),
-        legacy=True,
     )
     if tags:
         request.require(
             request.authorize(
                 "sts:TagSession", federated_arn, resource_account=account_id, context=context
             ),
-            legacy=True,
         )
     session = world.issue_session(
         _token_duration(caller, duration),

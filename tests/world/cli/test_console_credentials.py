@@ -153,7 +153,8 @@ def test_a_role_profile_the_source_may_not_assume_fails_like_assume_role(console
     assert result.exit_code == 254
     assert result.stderr == (
         "\nAn error occurred (AccessDenied) when calling the AssumeRole operation: User: "
-        f"{CAROL_ARN} is not authorized to perform: sts:AssumeRole on resource: {PUBLISHER_ARN}\n"
+        f"{CAROL_ARN} is not authorized to perform: sts:AssumeRole on resource: {PUBLISHER_ARN} "
+        "because no role trust policy allows the sts:AssumeRole action\n"
     )
 
 

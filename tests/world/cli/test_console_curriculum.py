@@ -51,7 +51,7 @@ def test_alice_cannot_publish_with_her_own_permissions(console: Console) -> None
     assert result.stderr == (
         "upload failed: q3.csv to s3://example-reports/q3.csv An error occurred (AccessDenied) "
         f"when calling the PutObject operation: User: {ALICE_ARN} is not authorized to perform: "
-        "s3:PutObject on resource: arn:aws:s3:::example-reports/q3.csv because no "
+        's3:PutObject on resource: "arn:aws:s3:::example-reports/q3.csv" because no '
         "identity-based policy allows the s3:PutObject action\n"
     )
     api = console.run("aws s3api put-object --bucket example-reports --key q3.csv --body q3.csv")
@@ -136,7 +136,7 @@ def test_the_function_runs_as_its_execution_role_and_carol_may_switch_it(
     assert json.loads(console.run("cat out.json").stdout)["errorMessage"] == (
         "An error occurred (AccessDenied) when calling the PutObject operation: User: "
         f"arn:aws:sts::{ACCOUNT}:assumed-role/lambda-role/report-builder is not authorized to "
-        "perform: s3:PutObject on resource: arn:aws:s3:::example-reports/daily.csv because no "
+        'perform: s3:PutObject on resource: "arn:aws:s3:::example-reports/daily.csv" because no '
         "identity-based policy allows the s3:PutObject action"
     )
     switched = console.run(

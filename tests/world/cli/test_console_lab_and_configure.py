@@ -7,7 +7,7 @@ from console_cast import PUBLISHER_ARN, unknown, usage
 from iamlab.world import World
 from iamlab.world.cli import Console
 from iamlab.world.cli.lab import LAB_USAGE
-from iamlab.world.examples import OIDC_PROVIDER_ARN
+from iamlab.world.examples import OIDC_PROVIDER_ARN, SAML_PROVIDER_ARN
 
 
 def test_lab_mfa_code_follows_the_world_clock(console: Console, world: World) -> None:
@@ -100,3 +100,49 @@ def test_invoke_payload_is_base64_unless_raw_format_is_chosen(
     )
     invoke = [event for event in world.events if event.operation == "Invoke"][-1]
     assert invoke.params["Payload"] == '{"a": 1}'
+
+
+# The IAM User Guide's SAML walkthrough ("Configure SAML assertions for the authentication
+# response", id_roles_providers_create_saml_assertions / the AWS CLI reference for
+# assume-role-with-saml) saves the base64 SAML response to a file and passes it with
+# `--saml-assertion file://samlresponse.log`; the CLI sends the file's content as it is,
+# trailing newline included, and STS accepts it. The same holds for `--web-identity-token
+# file://token` (the CLI reference for assume-role-with-web-identity).
+CORP_READERS_ARN = "arn:aws:iam::111122223333:role/CorpReportReaders"
+DEPLOY_ARN = "arn:aws:iam::111122223333:role/GitHubActionsDeploy"
+MAIN_BRANCH = "repo:example-org/reports:ref:refs/heads/main"
+
+
+def test_a_saved_web_identity_token_works_through_file_url(console: Console, world: World) -> None:
+    console.run(f"lab web-identity-token {OIDC_PROVIDER_ARN} {MAIN_BRANCH} > tok")
+    assert console.run("cat tok").stdout.endswith("\n")
+    result = console.run(
+        f"aws sts assume-role-with-web-identity --role-arn {DEPLOY_ARN} "
+        "--role-session-name ci-42 --web-identity-token file://tok --query AssumedRoleUser.Arn "
+        "--output text"
+    )
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == "arn:aws:sts::111122223333:assumed-role/GitHubActionsDeploy/ci-42\n"
+    assert world.events[-1].error is None
+
+
+def test_a_saved_saml_assertion_works_through_file_url(console: Console, world: World) -> None:
+    console.run(f"lab saml-assertion {SAML_PROVIDER_ARN} bob {CORP_READERS_ARN} > saml.b64")
+    assert console.run("cat saml.b64").stdout.endswith("\n")
+    result = console.run(
+        f"aws sts assume-role-with-saml --role-arn {CORP_READERS_ARN} "
+        f"--principal-arn {SAML_PROVIDER_ARN} --saml-assertion file://saml.b64 "
+        "--query AssumedRoleUser.Arn --output text"
+    )
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == "arn:aws:sts::111122223333:assumed-role/CorpReportReaders/bob\n"
+
+
+def test_a_saved_token_edited_by_hand_still_fails(console: Console) -> None:
+    console.run("echo not-a-token > tok")
+    result = console.run(
+        f"aws sts assume-role-with-web-identity --role-arn {DEPLOY_ARN} "
+        "--role-session-name ci-42 --web-identity-token file://tok"
+    )
+    assert result.exit_code == 254
+    assert "(InvalidIdentityToken)" in result.stderr

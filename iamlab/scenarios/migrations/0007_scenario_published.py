@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("scenarios", "0005_workspace_context"),
+        ("scenarios", "0006_scenario_content_version"),
     ]
 
     operations = [

@@ -1,0 +1,295 @@
+"""Benchmark the pages that show a learner's world, served by gunicorn beside a bare view.
+
+Run: .venv/bin/python bench/pages.py [--cache locmem://]   (about a minute; 127.0.0.1 only)
+
+In a throw-away directory it makes a SQLite database (the iam-roles scenario and a
+generated scenario of 500 objects), collects the static files and starts gunicorn (2 sync
+workers, DEBUG off, Django's database cache shared by both workers unless told otherwise)
+on a free port of 127.0.0.1, with the settings of bench/bench_site.py: the real URLs plus
+a bare Django view. For each page in PAGES and each workspace log length in LOG_LENGTHS,
+a small load generator (threads with http.client, CONNECTIONS at once) requests the page
+for SECONDS seconds as a learner whose workspace holds that many lines, and it prints:
+- requests per second, and that as a ratio of the bare view's (measured in the same run);
+- CPU per request: the CPU time the gunicorn workers spent (user + system, from /proc)
+  divided by the requests answered.
+Then, in this process, `Workspace.run` of one line at each log length (CPU time per
+line), and the overview of the 500-object scenario.
+
+Targets: the overview and diagram pages under 5 ms of CPU per request at every log
+length (goal 3 ms) and at least 5% of the bare view's throughput; `Workspace.run` under
+10 ms per line; the 500-object overview under 50 ms. To measure another page, add its
+path to PAGES (`{slug}` is the scenario's slug).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+PAGES = [
+    ("overview", "/scenarios/{slug}/"),
+    ("trust diagram", "/diagrams/scenarios/{slug}/trust/"),
+    ("sessions diagram", "/diagrams/scenarios/{slug}/sessions/"),
+    ("evaluation diagram", "/diagrams/scenarios/{slug}/evaluation/"),
+]
+BARE = "/bench/bare/"
+LOG_LENGTHS = [0, 100, 400]
+SECONDS = 2.0
+CONNECTIONS = 4
+WORKERS = 2
+RUN_SAMPLES = 30
+SLUG = "iam-roles"
+LARGE_SLUG = "large"
+# What a learner's log holds: reading, assuming a role, acting with it, moving the clock.
+TYPICAL_LINES = [
+    "aws sts get-caller-identity --profile alice",
+    "aws s3 cp s3://example-reports/q1.csv - --profile alice",
+    "aws sts assume-role --role-arn arn:aws:iam::111122223333:role/ReportPublisher "
+    "--role-session-name bench --profile alice --query Credentials.AccessKeyId --output text",
+    "aws s3api put-object --bucket example-reports --key bench.csv --profile alice",
+    "sleep 60",
+]
+
+
+@dataclass
+class Measure:
+    requests: int
+    seconds: float
+    cpu_seconds: float
+    errors: int
+
+    @property
+    def throughput(self) -> float:
+        return self.requests / self.seconds
+
+    @property
+    def cpu_ms(self) -> float:
+        return self.cpu_seconds * 1000 / max(self.requests, 1)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (after pid and name)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def load(port: int, path: str, cookie: str, seconds: float) -> Measure:
+    """Request `path` from CONNECTIONS threads for `seconds`; count answers and errors."""
+    stop = time.monotonic() + seconds
+    counts = [0] * CONNECTIONS
+    errors = [0] * CONNECTIONS
+    headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+
+    def client(index: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.monotonic() < stop:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            if response.status == 200:
+                counts[index] += 1
+            else:
+                errors[index] += 1
+            if response.getheader("Connection", "").lower() == "close":
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(CONNECTIONS)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Measure(sum(counts), time.monotonic() - started, 0.0, sum(errors))
+
+
+def measure(port: int, pids: list[int], path: str, cookie: str) -> Measure:
+    load(port, path, cookie, 0.3)  # warm both workers' caches for this page
+    before = cpu_seconds(pids)
+    result = load(port, path, cookie, SECONDS)
+    result.cpu_seconds = cpu_seconds(pids) - before
+    return result
+
+
+def prepare(scratch: Path) -> dict[int, str]:
+    """Make the database: scenarios, and a learner (session) per log length."""
+    import django
+
+    django.setup()
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+
+    from iamlab.scenarios.loading import load_fixtures
+    from iamlab.scenarios.models import Scenario, Workspace, WorkspaceEntry
+    from iamlab.scenarios.samples import large_scenario
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    large = scratch / "large.json"
+    large.write_text(json.dumps(large_scenario(LARGE_SLUG, 500)), encoding="utf-8")
+    result = load_fixtures([ROOT / "fixtures" / "scenarios" / "iam-roles.json", large])
+    if result.problems:
+        raise SystemExit(f"the bench scenarios do not load: {result.problems[:3]}")
+    scenario = Scenario.objects.get(slug=SLUG)
+    cookies: dict[int, str] = {}
+    for length in LOG_LENGTHS:
+        session = SessionStore()
+        session.create()
+        cookies[length] = session.session_key or ""
+        if length:
+            workspace = Workspace.objects.current(scenario, session_key=cookies[length])
+            WorkspaceEntry.objects.bulk_create(
+                WorkspaceEntry(workspace=workspace, seq=seq, line=TYPICAL_LINES[(seq - 1) % 5])
+                for seq in range(1, length + 1)
+            )
+    return cookies
+
+
+def bench_run() -> dict[int, float]:
+    """CPU milliseconds of `Workspace.run` of one line, at each log length."""
+    from iamlab.scenarios.models import Scenario, Workspace, WorkspaceEntry
+
+    scenario = Scenario.objects.get(slug=SLUG)
+    figures: dict[int, float] = {}
+    for length in LOG_LENGTHS:
+        workspace = Workspace.objects.create(scenario=scenario, name=f"bench-run-{length}")
+        WorkspaceEntry.objects.bulk_create(
+            WorkspaceEntry(workspace=workspace, seq=seq, line=TYPICAL_LINES[(seq - 1) % 5])
+            for seq in range(1, length + 1)
+        )
+        workspace.run("date")  # the first request after a deploy replays the log once
+        timings = []
+        for number in range(RUN_SAMPLES):
+            # A fresh Workspace each time, as a request would have.
+            again = Workspace.objects.get(pk=workspace.pk)
+            started = time.process_time()
+            again.run(TYPICAL_LINES[number % 5])
+            timings.append((time.process_time() - started) * 1000)
+        figures[length] = statistics.median(timings)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument(
+        "--cache",
+        choices=["db://", "locmem://"],
+        default="db://",
+        help="CACHE_URL: db:// shares the cache between the workers (the default), "
+        "locmem:// gives each worker its own, as `bin/lab classroom` does",
+    )
+    cache_url = parser.parse_args().cache
+    scratch = Path(tempfile.mkdtemp(prefix="iamlab-bench-pages-"))
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{scratch}/bench.sqlite3",
+        "CACHE_URL": cache_url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(scratch / "static"),
+        "DJANGO_SETTINGS_MODULE": "bench_site",
+        "PYTHONPATH": f"{ROOT}:{BENCH}",
+    }
+    os.environ.update(environment)
+    sys.path.insert(0, str(BENCH))
+    cookies = prepare(scratch)
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "iamlab.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=environment,
+    )
+    try:
+        wait_until_up(port)
+        pids = worker_pids(server.pid)
+        report(port, pids, cookies)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def wait_until_up(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", BARE)
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer within 30 seconds")
+
+
+def report(port: int, pids: list[int], cookies: dict[int, str]) -> None:
+    bare = measure(port, pids, BARE, "")
+    print(
+        f"gunicorn: {WORKERS} workers, {CONNECTIONS} connections, {SECONDS:.0f} s per row, "
+        f"CACHE_URL={os.environ['CACHE_URL']}"
+    )
+    print(f"{'page':<22}{'log':>5}{'req/s':>9}{'vs bare':>9}{'CPU ms/req':>12}{'errors':>8}")
+    print(f"{'bare Django view':<22}{'-':>5}{bare.throughput:>9.0f}{1:>9.3f}{bare.cpu_ms:>12.2f}")
+    for name, template in PAGES:
+        for length in LOG_LENGTHS:
+            result = measure(port, pids, template.format(slug=SLUG), cookies[length])
+            ratio = result.throughput / bare.throughput
+            print(
+                f"{name:<22}{length:>5}{result.throughput:>9.0f}{ratio:>9.3f}"
+                f"{result.cpu_ms:>12.2f}{result.errors:>8}"
+            )
+    large = measure(port, pids, PAGES[0][1].format(slug=LARGE_SLUG), "")
+    print(
+        f"{'overview, 500 objects':<22}{'-':>5}{large.throughput:>9.0f}"
+        f"{large.throughput / bare.throughput:>9.3f}{large.cpu_ms:>12.2f}{large.errors:>8}"
+    )
+    print()
+    print("Workspace.run of one line (CPU ms, median of", RUN_SAMPLES, "runs):")
+    for length, milliseconds in bench_run().items():
+        print(f"  log length {length:>3}: {milliseconds:.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
