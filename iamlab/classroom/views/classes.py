@@ -10,13 +10,14 @@ from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from iamlab.classroom.access import instructor_required, owned_class
 from iamlab.classroom.forms import AssignForm, ClassForm
 from iamlab.classroom.models import Assignment, Classroom
-from iamlab.classroom.progress import class_progress, csv_rows, step_tally
+from iamlab.classroom.progress import cells_html, class_progress, csv_rows, step_tally
 from iamlab.diagrams.figures import legend_rows, make_figure
 from iamlab.diagrams.sessions import session_graph
 from iamlab.lessons.models import Lesson, Progress
@@ -64,9 +65,24 @@ def create_class(request: HttpRequest) -> HttpResponse:
 def _class_page(
     request: HttpRequest, classroom: Classroom, form: AssignForm | None = None, status: int = 200
 ) -> HttpResponse:
+    progress = class_progress(classroom)
+    now = timezone.now()
+    # The table's rows, worked out here: a template loop over 2,000 cells is the slow part
+    # of the page for a large class.
+    table = [
+        {
+            "name": student.get_username(),
+            "url": reverse("instructor:student", args=[classroom.pk, student.pk]),
+            "cells": cells_html(cells),
+            "activity": activity,
+            "ago": activity.ago(now),
+        }
+        for student, cells, activity in progress.rows
+    ]
     context = {
         "classroom": classroom,
-        "progress": class_progress(classroom),
+        "progress": progress,
+        "table": table,
         "form": form or AssignForm(classroom=classroom),
     }
     return render(request, "classroom/class.html", context, status=status)
