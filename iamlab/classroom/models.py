@@ -46,7 +46,9 @@ class Classroom(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="classes_taught"
     )
-    join_code = models.CharField(max_length=JOIN_CODE_LENGTH, unique=True, editable=False)
+    join_code = models.CharField(
+        max_length=JOIN_CODE_LENGTH, unique=True, editable=False, default=new_join_code
+    )
     created_at = models.DateTimeField(default=timezone.now)
     students = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="classes_joined"

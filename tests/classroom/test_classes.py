@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from iamlab.classroom.models import (
@@ -41,6 +42,30 @@ def test_a_class_needs_a_name(teacher: Any) -> None:
     assert response.status_code == 400
     assert "Give the class a name" in response.content.decode()
     assert not Classroom.objects.exists()
+
+
+def test_a_class_made_in_the_admin_gets_a_join_code_too(teacher: Any) -> None:
+    client = client_for(make_user("root", staff=True))
+    get_user_model().objects.filter(username="root").update(is_superuser=True)
+
+    response = client.post(
+        "/admin/classroom/classroom/add/",
+        {
+            "name": "Made in the admin",
+            "owner": teacher.pk,
+            "created_at_0": "2026-01-05",
+            "created_at_1": "09:00:00",
+            "assignments-TOTAL_FORMS": "0",
+            "assignments-INITIAL_FORMS": "0",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    code = Classroom.objects.get(name="Made in the admin").join_code
+    assert len(code) == JOIN_CODE_LENGTH
+    assert set(code) <= set(JOIN_CODE_ALPHABET)
 
 
 def test_join_codes_differ_between_classes(teacher: Any) -> None:
