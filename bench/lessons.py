@@ -52,6 +52,66 @@ def timed(action: Callable[[], object], repeats: int) -> tuple[float, float]:
     return statistics.median(cpu), statistics.median(wall)
 
 
+def prepare_lesson_learners(cookies: dict[int, str]) -> str:
+    """Give each learner (session cookie -> log length) the roles lesson open on step 7.
+
+    Loads the built-in lessons (their scenarios must be loaded), and returns the step's
+    path. Each learner's lesson workspace holds that many typical lines; steps 1 to 6 are
+    done, so the page is the one a learner reaches after assuming the role.
+    """
+    from django.utils import timezone
+
+    from iamlab.lessons.loading import load_lessons
+    from iamlab.lessons.models import Lesson, Progress, StepProgress, workspace_context
+    from iamlab.scenarios.models import Workspace, WorkspaceEntry
+
+    result = load_lessons(sorted((ROOT / "fixtures" / "lessons").glob("*.json")))
+    if result.problems:
+        raise SystemExit(f"the built-in lessons do not load: {result.problems[:3]}")
+    lesson = Lesson.objects.get(slug="roles")
+    for length, cookie in cookies.items():
+        workspace = Workspace.objects.current(
+            lesson.scenario, session_key=cookie, context=workspace_context(lesson.slug)
+        )
+        WorkspaceEntry.objects.bulk_create(
+            WorkspaceEntry(workspace=workspace, seq=seq, line=TYPICAL_LINES[(seq - 1) % 5])
+            for seq in range(1, length + 1)
+        )
+        progress = Progress.objects.create(lesson=lesson, session_key=cookie, workspace=workspace)
+        StepProgress.objects.bulk_create(
+            StepProgress(progress=progress, number=number, done_at=timezone.now())
+            for number in range(1, 7)
+        )
+    return STEP_URL
+
+
+def bench_action(cookies: dict[int, str]) -> dict[int, float]:
+    """CPU milliseconds of one console line posted to the step, at each log length.
+
+    In this process, through Django's test client (the whole middleware stack, the htmx
+    answer rendered), as the learners `prepare_lesson_learners` made.
+    """
+    from django.conf import settings
+    from django.test import Client
+
+    figures: dict[int, float] = {}
+    for length, cookie in cookies.items():
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.cookies[settings.SESSION_COOKIE_NAME] = cookie
+        assert client.get(STEP_URL).status_code == 200
+
+        def act(c: Client = client) -> None:
+            response = c.post(
+                f"{STEP_URL}act/",
+                {"line": "aws sts get-caller-identity"},
+                headers={"HX-Request": "1"},
+            )
+            assert response.status_code == 200, response.status_code
+
+        figures[length] = timed(act, ACTION_REPEATS)[0]
+    return figures
+
+
 def main() -> None:
     scratch = tempfile.mkdtemp(prefix="iamlab-bench-")
     os.environ["DATABASE_URL"] = f"sqlite:///{scratch}/bench.sqlite3"

@@ -7,8 +7,11 @@ prints, in milliseconds:
 - `loadscenario` of each shipped fixture (parsing, checks, saving, building the world);
 - `Scenario.to_world()` (reading the rows, building the spec, `World.from_spec`);
 - the system check over every loaded scenario (it runs before most management commands);
-- one line appended to a workspace whose log already holds N lines (each request replays
-  the log), for N up to `MAX_ENTRIES`, the longest log a workspace may hold.
+- one line appended to a workspace whose log already holds N lines, for N up to
+  `MAX_ENTRIES`, the longest log a workspace may hold. The line is deleted again after
+  each repeat, so every repeat finds its snapshot disagreeing with the log and replays the
+  whole log: this is the cost of a missing snapshot (bench/pages.py measures the usual
+  case, a line run after the latest snapshot).
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ ACTION_FIELDS = {
     "predict": (("line",), ("question",)),
     "policy": (("target", "profile"), ("start",)),
 }
-TARGET_KINDS = ("trust", "role_policy", "user_policy", "bucket")
+TARGET_KINDS = ("trust", "role_policy", "user_policy", "bucket", "managed_policy")
 MAX_TEXT = 2000
 MAX_SOLUTION_LINES = 20
 # A policy the learner writes becomes one console line; the workspace log takes lines of
@@ -74,6 +74,18 @@ def target_problems(world: World, target: object, path: str) -> list[GoalProblem
         ]
     if kind == "trust":
         return _check_name(world, "role", value, None, here)
+    if kind == "managed_policy":
+        names = [policy.name for policy in customer_managed_policies(world)]
+        if value not in names:
+            return [
+                GoalProblem(
+                    here,
+                    f"the scenario has no customer managed policy {json.dumps(value)}."
+                    f"{_suggest(value, names)} Its customer managed policies: "
+                    f"{', '.join(sorted(names)) or 'none'}.",
+                )
+            ]
+        return []
     if kind == "bucket":
         if value not in world.buckets:
             return [
@@ -185,6 +197,16 @@ def solution_problems(kind: object, solution: object) -> list[GoalProblem]:
     return []
 
 
+def customer_managed_policies(world: World) -> list[Any]:
+    """Return the world's customer managed policies (not AWS managed ones)."""
+    return [
+        policy
+        for account in world.accounts.values()
+        for policy in account.policies.values()
+        if not policy.is_aws_managed
+    ]
+
+
 def target_policy_type(target: dict[str, Any]) -> PolicyType:
     """Return the kind of policy a target holds, as the engine validates it."""
     ((kind, _value),) = target.items()
@@ -200,6 +222,9 @@ def current_document(world: World, target: dict[str, Any]) -> dict[str, Any] | N
     if kind == "bucket":
         bucket = world.buckets.get(value)
         return bucket.policy if bucket is not None else None
+    if kind == "managed_policy":
+        found = [p for p in customer_managed_policies(world) if p.name == value]
+        return found[0].document if found else None
     for account in world.accounts.values():
         if kind == "trust":
             role = account.roles.get(str(value).lower())
@@ -239,8 +264,13 @@ def parse_policy_text(text: str) -> dict[str, Any]:
     return document
 
 
-def policy_line(target: dict[str, Any], profile: str, document: dict[str, Any]) -> str:
-    """Return the console line AWS would need to put this document in place."""
+def policy_line(
+    target: dict[str, Any], profile: str, document: dict[str, Any], world: World | None = None
+) -> str:
+    """Return the console line AWS would need to put this document in place.
+
+    A managed policy is named by its ARN, read from `world` (the learner's).
+    """
     # Compact and ASCII-only: one line, no control characters, every quote escaped by JSON.
     text = shell_quote(json.dumps(document, separators=(",", ":"), ensure_ascii=True))
     ((kind, value),) = target.items()
@@ -251,6 +281,13 @@ def policy_line(target: dict[str, Any], profile: str, document: dict[str, Any]) 
         )
     elif kind == "bucket":
         command = f"aws s3api put-bucket-policy --bucket {shell_quote(value)} --policy {text}"
+    elif kind == "managed_policy":
+        found = [p for p in customer_managed_policies(world) if p.name == value] if world else []
+        arn = found[0].arn if found else value
+        command = (
+            f"aws iam create-policy-version --policy-arn {shell_quote(arn)} "
+            f"--policy-document {text} --set-as-default"
+        )
     else:
         owner, name = value
         command = (

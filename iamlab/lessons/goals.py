@@ -38,6 +38,7 @@ GOAL_KINDS = (
     "acting_as",
     "session_expired",
     "may_assume",
+    "may",
     "function_role",
     "prediction",
     "all",
@@ -79,7 +80,11 @@ class GoalContext:
         return self._identities
 
     def events_since(self) -> list[Event]:
-        return [event for event in self.world.events if event.seq > self.since_seq]
+        # Events are numbered from 1 in the order they are logged, so the ones after
+        # since_seq start at that index; the filter keeps it right whatever the numbering.
+        events = self.world.events
+        start = self.since_seq if 0 <= self.since_seq <= len(events) else 0
+        return [event for event in events[start:] if event.seq > self.since_seq]
 
 
 # ---- validation ----------------------------------------------------------------------------
@@ -266,6 +271,61 @@ def _fields(
     return problems
 
 
+def _principal_problems(world: World, principal: object, path: str) -> list[GoalProblem]:
+    if isinstance(principal, str):
+        if principal.startswith("arn:") or principal.endswith(".amazonaws.com"):
+            return []
+        return [
+            GoalProblem(
+                path,
+                "give an identity or a principal's ARN (or a service principal such "
+                f"as lambda.amazonaws.com); got {json.dumps(principal)}.",
+            )
+        ]
+    return identity_problems(world, principal, path)
+
+
+def _may_problems(world: World, value: object, here: str) -> list[GoalProblem]:
+    example = (
+        '{"principal": {"user": "alice"}, "action": "s3:PutObject", '
+        '"resource": "arn:aws:s3:::example-reports/q3.csv", "allowed": false}'
+    )
+    problems = _fields(
+        value, ("principal", "action", "resource", "allowed"), ("context",), here, example
+    )
+    if problems:
+        return problems
+    assert isinstance(value, dict)
+    problems = _principal_problems(world, value["principal"], f"{here}.principal")
+    action = value["action"]
+    service, _, name = action.partition(":") if isinstance(action, str) else ("", "", "")
+    if not (service and name and "*" not in action and "?" not in action):
+        problems.append(
+            GoalProblem(
+                f"{here}.action",
+                'give one action as service:Action, e.g. "s3:PutObject"; '
+                f"got {json.dumps(action)}.",
+            )
+        )
+    if not isinstance(value["resource"], str) or not value["resource"]:
+        problems.append(GoalProblem(f"{here}.resource", "give the resource's ARN as a string."))
+    context = value.get("context", {})
+    if not isinstance(context, dict) or not all(
+        isinstance(key, str) and isinstance(item, (str, bool, int, list))
+        for key, item in context.items()
+    ):
+        problems.append(
+            GoalProblem(
+                f"{here}.context",
+                "give the request context as an object of condition keys, e.g. "
+                '{"iam:PassedToService": "lambda.amazonaws.com"}.',
+            )
+        )
+    if not isinstance(value["allowed"], bool):
+        problems.append(GoalProblem(f"{here}.allowed", "allowed is true or false."))
+    return problems
+
+
 def goal_problems(goal: object, world: World, path: str = "", depth: int = 0) -> list[GoalProblem]:
     """Return everything wrong with a goal, checked against the scenario's world."""
     if depth > MAX_DEPTH:
@@ -302,22 +362,13 @@ def goal_problems(goal: object, world: World, path: str = "", depth: int = 0) ->
         problems = _fields(value, ("principal", "role", "allowed"), ("account",), here, example)
         if problems:
             return problems
-        principal = value["principal"]
-        if isinstance(principal, str):
-            if not (principal.startswith("arn:") or principal.endswith(".amazonaws.com")):
-                problems.append(
-                    GoalProblem(
-                        f"{here}.principal",
-                        "give an identity or a principal's ARN (or a service principal such "
-                        f"as lambda.amazonaws.com); got {json.dumps(principal)}.",
-                    )
-                )
-        else:
-            problems += identity_problems(world, principal, f"{here}.principal")
+        problems += _principal_problems(world, value["principal"], f"{here}.principal")
         problems += _check_name(world, "role", value["role"], value.get("account"), f"{here}.role")
         if not isinstance(value["allowed"], bool):
             problems.append(GoalProblem(f"{here}.allowed", "allowed is true or false."))
         return problems
+    if kind == "may":
+        return _may_problems(world, value, here)
     if kind == "function_role":
         example = '{"function": "report-builder", "role": "lambda-admin-role"}'
         problems = _fields(value, ("function", "role"), ("account",), here, example)
@@ -469,6 +520,15 @@ def goal_met(goal: object, context: GoalContext) -> bool:
             return False
         decision = world.simulate(principal, "sts:AssumeRole", role.arn).get("decision")
         return (decision == "Allowed") is bool(value.get("allowed"))
+    if kind == "may":
+        principal = _principal_arn(world, value.get("principal"))
+        if principal is None:
+            return False
+        context = value.get("context") or None
+        answer = world.simulate(
+            principal, str(value.get("action")), str(value.get("resource")), context
+        )
+        return (answer.get("decision") == "Allowed") is bool(value.get("allowed"))
     if kind == "function_role":
         for account_id, found in world.accounts.items():
             if value.get("account") not in (None, account_id):
@@ -540,6 +600,11 @@ def describe_goal(goal: object) -> str:
             f"{describe_identity(value.get('principal'))[1:]} {may} assume the role "
             f"{value.get('role')}."
         )
+    if kind == "may":
+        who = describe_identity(value.get("principal"))
+        may = "may" if value.get("allowed") else "may not"
+        action, resource = value.get("action"), value.get("resource")
+        return f"{who[:1].upper()}{who[1:]} {may} perform {action} on {resource}."
     if kind == "function_role":
         return (
             f"The Lambda function {value.get('function')} runs with the execution role "

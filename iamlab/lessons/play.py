@@ -1,8 +1,9 @@
 """Playing a step: the learner's world for it, performing its action, checking its goal.
 
-The step pages call `open_step` and then, for a POST, one of the `Play` methods; a `Play`
-holds the learner's progress rows, their lesson workspace and its replayed console, so a
-request replays the log once and then only runs the learner's new line.
+The step pages call `open_step` and then, for a POST, one of the `Play` methods. A `Play`
+holds the learner's progress rows and a session of their lesson workspace: the console is
+restored once per request (from the workspace's snapshot, iamlab.scenarios.snapshots), and
+an action then runs only the learner's new line in it.
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ class Outcome:
 
 @dataclass
 class Play:
-    """One learner on one step of one lesson, with their world replayed."""
+    """One learner on one step of one lesson, with their world."""
 
     lesson: Lesson
     step: Step
@@ -166,24 +167,27 @@ class Play:
 
     # ---- acting -----------------------------------------------------------------------
 
-    def check_goal(self) -> bool:
+    def check_goal(self, save: bool = True) -> bool:
         """Mark the step done if its goal is met now; return whether it is done."""
         if self.row.done:
             return True
         if self.step.goal is not None and goal_met(self.step.goal, self.goal_context()):
-            self._mark_done()
+            self._mark_done(save)
         return self.row.done
 
-    def _mark_done(self) -> None:
+    def _mark_done(self, save: bool = True) -> None:
+        """Mark the step (and the lesson, once every step is) done; save unless told not to."""
         now = timezone.now()
         self.row.done_at = now
-        self.row.save(update_fields=["done_at"])
         self.done_numbers.add(self.step.number)
         if self.progress.completed_at is None and all(
             s.number in self.done_numbers for s in self.steps
         ):
             self.progress.completed_at = now
-            self.progress.save(update_fields=["completed_at"])
+            if save:
+                self.progress.save(update_fields=["completed_at"])
+        if save:
+            self.row.save(update_fields=["done_at"])
 
     def read_on(self) -> None:
         """Complete a read step (its Continue button)."""
@@ -203,7 +207,6 @@ class Play:
         event = new[-1] if new else None
         self.row.attempts += 1
         self.row.outcome_seq = event.seq if event is not None else 0
-        self.row.save(update_fields=["attempts", "outcome_seq"])
         entry = {
             "step": self.step.number,
             "line": line,
@@ -212,9 +215,11 @@ class Play:
             "stderr": result.stderr[:MAX_KEPT_OUTPUT],
         }
         self.progress.recent = [*self.progress.recent, entry][-HISTORY_LINES:]
-        self.progress.save(update_fields=["recent"])
         self.outcome = Outcome(line, result, event)
-        self.check_goal()
+        self.check_goal(save=False)
+        # One write each for the step's row and the lesson's, whatever changed.
+        self.row.save(update_fields=["attempts", "outcome_seq", "done_at"])
+        self.progress.save(update_fields=["recent", "completed_at"])
         return self.outcome
 
     def predict(self, decision: str) -> Outcome:
@@ -224,14 +229,20 @@ class Play:
                 "", None, None, "Choose one of the three decisions before running the command."
             )
             return self.outcome
+        # Until the line has run there is nothing to compare the prediction with.
         self.row.predicted_decision = decision
-        self.row.save(update_fields=["predicted_decision"])
+        self.row.actual_decision = ""
+        self.row.prediction_correct = None
         outcome = self.run(self.step.action["line"])
         actual = outcome.decision or ""
         self.row.actual_decision = actual
         self.row.prediction_correct = decision == actual
-        self.row.save(update_fields=["actual_decision", "prediction_correct"])
-        self.check_goal()
+        self.check_goal(save=False)
+        self.row.save(
+            update_fields=["predicted_decision", "actual_decision", "prediction_correct", "done_at"]
+        )
+        if self.progress.completed_at is not None:
+            self.progress.save(update_fields=["completed_at"])
         return outcome
 
     def put_policy(self, text: str) -> Outcome:
@@ -242,7 +253,7 @@ class Play:
         except PolicyInputError as error:
             self.outcome = Outcome("", None, None, str(error))
             return self.outcome
-        outcome = self.run(policy_line(action["target"], action["profile"], document))
+        outcome = self.run(policy_line(action["target"], action["profile"], document, self.world))
         if outcome.error_code == "MalformedPolicyDocument":
             # AWS's message says what is wrong but not where; the engine (which the world
             # validated with) names the JSON path.

@@ -22,7 +22,7 @@ from django_htmx.middleware import HtmxDetails
 
 from iamlab.diagrams.evaluation import evaluation_flow
 from iamlab.diagrams.figures import legend_rows, make_figure
-from iamlab.diagrams.sessions import ASSUME_OPERATIONS, session_graph
+from iamlab.diagrams.sessions import session_graph
 from iamlab.lessons.explaining import explain
 from iamlab.lessons.forms import ConsoleForm, PolicyForm, PredictionForm, SolutionForm
 from iamlab.lessons.goals import describe_goal
@@ -151,7 +151,7 @@ def _figures(play: Play, event: Event | None) -> dict[str, Any]:
             ),
         )
         figures["kinds"].append("evaluation")
-    has_sessions = any(e.operation in ASSUME_OPERATIONS and e.error is None for e in world.events)
+    has_sessions = any(session.kind == "assumed-role" for session in world.sessions.values())
     if has_sessions:
         current = play.console.signing_access_key()
         figures["sessions"] = _cached_html(

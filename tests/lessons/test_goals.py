@@ -58,7 +58,7 @@ def test_unknown_names_are_refused_with_their_place_and_the_nearest_name(
             GoalProblem(
                 "cal",
                 'unknown goal "cal". Did you mean "call"? Goals: call, acting_as, '
-                "session_expired, may_assume, function_role, prediction, all, any.",
+                "session_expired, may_assume, may, function_role, prediction, all, any.",
             ),
         ),
         (
@@ -119,7 +119,7 @@ def test_unknown_names_are_refused_with_their_place_and_the_nearest_name(
                 "",
                 "a goal is an object with exactly one key, one of call, acting_as, "
                 "session_expired, "
-                'may_assume, function_role, prediction, all, any; got {"call": {"operation": '
+                'may_assume, may, function_role, prediction, all, any; got {"call": {"operation": '
                 '"s3:PutObject"}, "acting_as": {"user": "alice"}}.',
             ),
         ),
@@ -304,3 +304,22 @@ def test_temporary_keys_without_their_session_token_act_as_nobody(console: Conso
     assert not met({"acting_as": {"role": "ReportPublisher"}}, console)
     console.run(f"export AWS_SESSION_TOKEN={credentials[3]}")
     assert met({"acting_as": {"role": "ReportPublisher"}}, console)
+
+
+def test_may_asks_the_engine_what_a_principal_could_do(console: Console) -> None:
+    pass_role = {
+        "principal": {"user": "alice"},
+        "action": "iam:PassRole",
+        "resource": "arn:aws:iam::111122223333:role/service-role/lambda-admin-role",
+        "context": {"iam:PassedToService": "lambda.amazonaws.com"},
+    }
+    assert met({"may": {**pass_role, "allowed": False}}, console)
+    assert met({"may": {**pass_role, "principal": {"user": "carol"}, "allowed": True}}, console)
+    assert console.world.events == []  # asking made no call
+    assert goal_problems(
+        {"may": {**pass_role, "action": "iam:*", "allowed": True}}, console.world
+    ) == [
+        GoalProblem(
+            "may.action", 'give one action as service:Action, e.g. "s3:PutObject"; got "iam:*".'
+        )
+    ]

@@ -447,3 +447,60 @@ def test_signing_in_keeps_own_progress_over_anonymous_work(lessons: None) -> Non
     assert visitor.get("/lessons/users/3/")["Location"] == "/lessons/users/2/"
     anonymous = Progress.objects.get(owner__isnull=True)
     assert anonymous.steps_done() == {1, 2}
+
+
+def test_a_managed_policy_is_saved_as_a_new_default_version(db: None, tmp_path: Path) -> None:
+    from iamlab.lessons.actions import action_problems, current_document, policy_line
+    from iamlab.world import World
+    from iamlab.world.cli import Console
+    from iamlab.world.examples import iam_roles_spec
+
+    world = World.from_spec(iam_roles_spec())
+    target = {"managed_policy": "ReportsReadOnly"}
+    assert action_problems(world, {"kind": "policy", "target": target, "profile": "carol"}) == []
+    document = current_document(world, target)
+    assert document is not None and document["Statement"][0]["Sid"] == "ListReports"
+    line = policy_line(target, "carol", {"Version": "2012-10-17", "Statement": []}, world)
+    assert line == (
+        "aws iam create-policy-version --policy-arn "
+        "'arn:aws:iam::111122223333:policy/ReportsReadOnly' "
+        """--policy-document '{"Version":"2012-10-17","Statement":[]}' --set-as-default """
+        "--profile 'carol'"
+    )
+    assert [
+        p.message
+        for p in action_problems(
+            world,
+            {"kind": "policy", "target": {"managed_policy": "ReportsReadOnli"}, "profile": "carol"},
+        )
+    ] == [
+        'the scenario has no customer managed policy "ReportsReadOnli". Did you mean '
+        '"ReportsReadOnly"? Its customer managed policies: ReportsPublish, ReportsReadOnly.'
+    ]
+    # The line reaches IAM as CreatePolicyVersion (carol may not make it).
+    result = Console(world).run(line)
+    assert result.exit_code == 254
+    assert "is not authorized to perform: iam:CreatePolicyVersion on resource: " in result.stderr
+
+
+def test_every_diagram_is_an_inline_svg_in_a_figure_with_a_caption(
+    client: Client, lessons: None
+) -> None:
+    first = client.get("/lessons/roles/1/").content.decode()
+    assert "<figure" not in first
+    assert (
+        "<p>Nobody has assumed a role yet in your lesson world, so the session graph is empty.</p>"
+        in first
+    )
+    client.post("/lessons/roles/1/act/", {"line": "export AWS_PROFILE=alice"})
+    client.post("/lessons/roles/1/act/", {"line": "aws sts get-caller-identity"})
+    client.post("/lessons/roles/2/act/", {"line": "aws iam get-role --role-name ReportPublisher"})
+    page = client.post("/lessons/roles/3/act/").content.decode()
+    figures = re.findall(r"<figure .*?</figure>", page, re.DOTALL)
+    assert len(figures) == 2
+    for figure in figures:
+        assert re.search(r"<figcaption [^>]*>[^<]+</figcaption>", figure)
+        assert "<svg" in figure
+    assert "How the decision on call #3 (sts:AssumeRole) was reached" in figures[0]
+    assert "alice-publishing" in figures[1]
+    assert "data-empty-session-graph" not in page
