@@ -94,6 +94,19 @@ def test_a_student_joins_with_the_code_typed_loosely_and_sees_the_set_lessons(
     assert titles == ["users", "roles"]
 
 
+def test_the_shared_link_fills_in_the_code_and_joins_nothing_by_itself(
+    classroom: Classroom,
+) -> None:
+    zoe = make_user("zoe")
+    client = client_for(zoe)
+
+    response = client.get(f"/classes/join/?code={classroom.join_code}", follow=True)
+
+    assert response.redirect_chain == [(f"/classes/?code={classroom.join_code}", 302)]
+    assert f'value="{classroom.join_code}"' in response.content.decode()
+    assert not Membership.objects.filter(student=zoe).exists()
+
+
 def test_joining_twice_changes_nothing(classroom: Classroom, student: Any) -> None:
     client_for(student).post("/classes/join/", {"code": classroom.join_code})
 
@@ -117,6 +130,9 @@ def test_joining_needs_an_account(classroom: Classroom) -> None:
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/classes/join/"
     assert Client().get("/classes/")["Location"] == "/accounts/login/?next=/classes/"
+    assert Client().get("/classes/join/?code=ABC")["Location"] == (
+        "/accounts/login/?next=/classes/join/%3Fcode%3DABC"
+    )
 
 
 def test_a_student_in_several_classes_sees_each_with_its_lessons_first_on_the_home_page(

@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods
 
 from iamlab.classroom.forms import JoinForm
 from iamlab.classroom.models import Classroom, Membership
@@ -32,10 +33,17 @@ def my_classes(request: HttpRequest) -> HttpResponse:
     return _my_classes(request, JoinForm(initial={"code": request.GET.get("code", "")[:32]}))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def join(request: HttpRequest) -> HttpResponse:
-    """Join the class whose code was typed (joining twice changes nothing)."""
+    """Join the class whose code was typed (joining twice changes nothing).
+
+    A GET (the link an instructor shares, `?code=...`) only fills in the form: joining is
+    a POST the student makes.
+    """
+    if request.method == "GET":
+        code = request.GET.get("code", "")[:32]
+        return redirect(f"{reverse('classes:mine')}?{urlencode({'code': code})}")
     form = JoinForm(request.POST)
     if not form.is_valid():
         return _my_classes(request, form, status=400)
