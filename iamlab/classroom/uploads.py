@@ -32,6 +32,7 @@ class UploadResult:
     lessons: list[str] = field(default_factory=list)
     problems: list[ScenarioProblem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    published: bool = False  # everything loaded was published at once
 
     @property
     def ok(self) -> bool:
@@ -82,7 +83,11 @@ def _write_part(folder: Path, name: str, objects: list[Any]) -> Path:
 
 
 def load_upload(name: str, data: bytes, *, publish: bool = False) -> UploadResult:
-    """Load an uploaded fixture, all or nothing; new content stays unpublished unless asked."""
+    """Load an uploaded fixture, all or nothing.
+
+    With `publish`, everything loaded is published. Otherwise new scenarios and lessons
+    are unpublished and replaced ones keep their state.
+    """
     name = display_name(name)
     result = UploadResult()
     if len(data) > MAX_UPLOAD_BYTES:
@@ -127,6 +132,12 @@ def load_upload(name: str, data: bytes, *, publish: bool = False) -> UploadResul
                     )
                 )
                 return result
+        # What students saw before: a replaced scenario or lesson keeps being published or
+        # not (fixing a live lesson must not hide it); new ones wait to be published.
+        was_published = {
+            Scenario: dict(Scenario.objects.values_list("slug", "published")),
+            Lesson: dict(Lesson.objects.values_list("slug", "published")),
+        }
         with transaction.atomic():
             if scenario_file is not None:
                 loaded = load_fixtures([scenario_file])
@@ -147,7 +158,13 @@ def load_upload(name: str, data: bytes, *, publish: bool = False) -> UploadResul
                 transaction.set_rollback(True)
                 result.scenarios, result.lessons = [], []
                 return result
-            if not publish:
-                Scenario.objects.filter(slug__in=result.scenarios).update(published=False)
-                Lesson.objects.filter(slug__in=result.lessons).update(published=False)
+            for model, slugs in ((Scenario, result.scenarios), (Lesson, result.lessons)):
+                if publish:
+                    model.objects.filter(slug__in=slugs).update(published=True)
+                    result.published = True
+                    continue
+                before = was_published[model]
+                for state in (True, False):
+                    kept = [slug for slug in slugs if before.get(slug, False) is state]
+                    model.objects.filter(slug__in=kept).update(published=state)
     return result

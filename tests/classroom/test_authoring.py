@@ -75,6 +75,42 @@ def test_a_scenario_with_its_lesson_loads_unpublished(teacher: Any) -> None:
     assert Step.objects.filter(lesson__slug="tiny").count() == 1
 
 
+def test_a_replaced_scenario_and_lesson_keep_being_published_or_not(
+    lessons: None, teacher: Any
+) -> None:
+    Lesson.objects.filter(slug="users").update(published=False)
+    client = client_for(teacher)
+    fixtures = json.loads(client.get("/instructor/content/scenarios/iam-roles.json").content)
+    for slug in ("users", "roles"):
+        fixtures += json.loads(client.get(f"/instructor/content/lessons/{slug}.json").content)
+
+    response = upload(client, fixtures + tiny_lesson())
+
+    assert 'data-upload-result="loaded"' in response.content.decode()
+    assert dict(Lesson.objects.values_list("slug", "published")) == {
+        "users": False,
+        "roles": True,
+        "tiny": False,
+    }
+    assert Scenario.objects.get(slug="iam-roles").published is True
+
+
+def test_a_lesson_alone_is_checked_against_its_scenario(lessons: None, teacher: Any) -> None:
+    lesson = tiny_lesson(scenario="iam-rolez")
+    before = counts()
+
+    response = upload(client_for(teacher), lesson, name="tiny.json")
+
+    assert response.status_code == 400
+    assert counts() == before
+    body = response.content.decode()
+    assert (
+        '<span class="problem-place">tiny.json, object 0, lessons.lesson [&quot;tiny&quot;], '
+        "field scenario</span>" in body
+    )
+    assert "Did you mean &quot;iam-roles&quot;?" in body
+
+
 def test_publish_at_once_leaves_the_content_published(teacher: Any) -> None:
     upload(client_for(teacher), scenario_objects(), publish="on")
 
