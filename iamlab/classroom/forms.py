@@ -74,7 +74,7 @@ class UploadForm(forms.Form):
         },
     )
     publish = forms.BooleanField(
-        label="Publish at once (otherwise students see it only after you publish it)",
+        label="Publish at once (otherwise new scenarios and lessons wait until you publish them)",
         required=False,
     )
 

@@ -166,3 +166,29 @@ def test_a_class_from_upload_to_the_dashboard(
     expect(teacher.locator(".live-count")).to_have_text("1 of 1 student met the goal")
     expect(teacher.locator("main")).not_to_contain_text("lee")
     both_widths(teacher, screenshot, "live")
+
+
+def test_a_busy_class_dashboard_fits_both_widths(page: Page, screenshot: Any) -> None:
+    from iamlab.classroom.sample import generate_class
+    from iamlab.scenarios.loading import load_fixtures
+    from iamlab.scenarios.models import Scenario
+
+    assert load_fixtures([IAM_ROLES]).ok
+    teacher = get_user_model().objects.create_user("ms-rivera", password=PASSWORD, is_staff=True)
+    classroom = generate_class(
+        Scenario.objects.get(slug="iam-roles"), teacher, students=12, lessons=4, steps=5
+    )
+    sign_in(page, "ms-rivera")
+
+    page.goto(f"/instructor/classes/{classroom.pk}/")
+
+    expect(page.locator("[data-progress-table] tbody tr")).to_have_count(12)
+    expect(page.locator("[data-progress-table] td[data-status]")).to_have_count(48)
+    expect(page.locator("#stuck-heading + table tbody tr")).to_have_count(5)
+    expect(page.locator("#predictions-heading + table tbody tr")).not_to_have_count(0)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width == 1280
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    page.set_viewport_size({"width": 1280, "height": 800})
+    both_widths(page, screenshot, "busy-dashboard")
