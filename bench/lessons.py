@@ -186,7 +186,14 @@ def main() -> None:
             profiler = cProfile.Profile()
             profiler.enable()
             for _ in range(10):
-                client.get(url)
+                if os.environ.get("BENCH_PROFILE_ACTION"):
+                    client.post(
+                        f"{url}act/",
+                        {"line": "aws sts get-caller-identity"},
+                        headers={"HX-Request": "1"},
+                    )
+                else:
+                    client.get(url)
             profiler.disable()
             pstats.Stats(profiler).sort_stats(os.environ["BENCH_PROFILE"]).print_stats(45)
             return

@@ -288,13 +288,16 @@ def open_step(request: HttpRequest, lesson: Lesson, number: int) -> Play:
     workspace = progress.workspace
     assert workspace is not None
     session = workspace.session()
+    # Restored here, so that a scenario that no longer builds a world (WorkspaceError) is
+    # found before anything is shown.
+    console = session.console
     row = rows.get(number)
     if row is None:
         try:
             with transaction.atomic():
                 row = StepProgress.objects.create(
-                    progress=progress, number=number, opened_seq=len(session.console.world.events)
+                    progress=progress, number=number, opened_seq=len(console.world.events)
                 )
         except IntegrityError:
             row = StepProgress.objects.get(progress=progress, number=number)
-    return Play(lesson, step, progress, row, session, steps, done)
+    return Play(lesson, step, progress, row, session, steps, done, _console=console)

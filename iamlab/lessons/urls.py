@@ -12,6 +12,7 @@ urlpatterns = [
     path("<slug:slug>/reset/", views.reset, name="reset"),
     path("<slug:slug>/<int:number>/", views.step, name="step"),
     path("<slug:slug>/<int:number>/act/", views.act, name="act"),
+    path("<slug:slug>/<int:number>/diagrams/", views.diagrams, name="diagrams"),
     path("<slug:slug>/<int:number>/hint/", views.hint, name="hint"),
     path("<slug:slug>/<int:number>/solution/", views.solution, name="solution"),
 ]

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -111,7 +111,7 @@ def _play(request: HttpRequest, slug: str, number: int) -> Play | HttpResponse:
         # one still open.
         return redirect("lessons:step", slug=lesson.slug, number=locked.first_open)
     except lesson.steps.model.DoesNotExist:
-        return render(request, "404.html", status=404)
+        raise Http404(f"The lesson {lesson.title!r} has no step {number}.") from None
     except WorkspaceError as error:
         return render(
             request, "lessons/unavailable.html", {"lesson": lesson, "message": str(error)}
@@ -188,6 +188,7 @@ def _step_urls(play: Play) -> dict[str, str]:
         if play.step.number > 1
         else "",
         "lessons": reverse("lessons:list"),
+        "diagrams": f"{base}diagrams/",
     }
 
 
@@ -204,7 +205,11 @@ def verdict(event: Event | None) -> dict[str, str]:
 
 
 def _render_step(
-    request: HtmxHttpRequest, play: Play, forms: dict[str, Any] | None = None, status: int = 200
+    request: HtmxHttpRequest,
+    play: Play,
+    forms: dict[str, Any] | None = None,
+    status: int = 200,
+    acted: bool = False,
 ) -> HttpResponse:
     step = play.step
     outcome = play.last_outcome()
@@ -242,7 +247,10 @@ def _render_step(
         "more_hints": play.row.hints_revealed < len(step.hints),
         "next_step": play.next_step(),
         "forms": forms,
-        "figures": _figures(play, event),
+        # After an action htmx fetches the diagrams with a second request, so that the
+        # action's answer (outcome and goal) is not held up by drawing them.
+        "lazy_figures": acted and bool(request.htmx),
+        "figures": {} if acted and request.htmx else _figures(play, event),
         "urls": _step_urls(play),
     }
     template = "lessons/step.html#live" if request.htmx else "lessons/step.html"
@@ -287,10 +295,27 @@ def act(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
         outcome = play.put_policy(form.cleaned_data["document"])
         if outcome.problem or (outcome.result is not None and outcome.result.exit_code):
             # Keep what the learner wrote in the editor, so they can correct it.
-            return _render_step(request, play, {"policy": form})
+            return _render_step(request, play, {"policy": form}, acted=True)
     if kind == "read" and play.done and play.next_step() is not None and not request.htmx:
         return redirect("lessons:step", slug=slug, number=number + 1)
-    return _render_step(request, play)
+    return _render_step(request, play, acted=True)
+
+
+@require_GET
+def diagrams(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
+    """Show the step's diagrams: the latest call's evaluation flow and the session graph."""
+    play = _play(request, slug, number)
+    if isinstance(play, HttpResponse):
+        return play
+    if not request.htmx:
+        # The diagrams are part of the step page; a browser without htmx gets the page.
+        return redirect("lessons:step", slug=slug, number=number)
+    event = play.outcome_event()
+    return render(
+        request,
+        "lessons/step.html#figures",
+        {"figures": _figures(play, event), "urls": _step_urls(play), "play": play},
+    )
 
 
 @require_POST

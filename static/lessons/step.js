@@ -2,7 +2,10 @@
 // step with the part (automated checks and assistive technology read it there), and put
 // the keyboard focus where the learner goes next: the next step once the goal is met,
 // else back on the action, ready for the next command.
-document.addEventListener("htmx:afterSettle", function () {
+document.addEventListener("htmx:afterSettle", function (event) {
+  if (event.detail.requestConfig && event.detail.requestConfig.verb !== "post") {
+    return; // the diagrams arriving after an action: leave the focus where it is
+  }
   var live = document.getElementById("step-live");
   var main = document.getElementById("main");
   if (!live || !main) {

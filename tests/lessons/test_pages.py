@@ -504,3 +504,45 @@ def test_every_diagram_is_an_inline_svg_in_a_figure_with_a_caption(
     assert "How the decision on call #3 (sts:AssumeRole) was reached" in figures[0]
     assert "alice-publishing" in figures[1]
     assert "data-empty-session-graph" not in page
+
+
+def test_after_an_htmx_action_the_diagrams_follow_in_a_second_request(
+    client: Client, lessons: None
+) -> None:
+    client.post("/lessons/roles/1/act/", {"line": "export AWS_PROFILE=alice"})
+    client.post("/lessons/roles/1/act/", {"line": "aws sts get-caller-identity"})
+    client.post("/lessons/roles/2/act/", {"line": "aws iam get-role --role-name ReportPublisher"})
+
+    acted = client.post("/lessons/roles/3/act/", headers={"HX-Request": "true"}).content.decode()
+
+    assert "<figure" not in acted
+    assert (
+        '<div id="step-figures" class="step-figures" hx-get="/lessons/roles/3/diagrams/" '
+        'hx-trigger="load" hx-swap="outerHTML">'
+    ) in acted
+    assert '<div class="outcome-box" data-decision="Allowed">' in acted
+    drawn = client.get("/lessons/roles/3/diagrams/", headers={"HX-Request": "true"})
+    figures = re.findall(r"<figure .*?</figure>", drawn.content.decode(), re.DOTALL)
+    assert (
+        drawn.content.decode().lstrip().startswith('<div id="step-figures" class="step-figures">')
+    )
+    assert len(figures) == 2 and "alice-publishing" in figures[1]
+    assert client.get("/lessons/roles/3/diagrams/")["Location"] == "/lessons/roles/3/"
+
+
+def test_a_scenario_that_no_longer_builds_says_so_instead_of_failing(
+    client: Client, lessons: None
+) -> None:
+    from iamlab.scenarios.models import Role
+
+    open_users_lesson_to_step_3(client)
+    # Content broken behind the loader's back (an admin edit): the trust policy is invalid.
+    role = Role.objects.get(name="ReportPublisher")
+    role.trust_policy = {"Statement": "nonsense"}
+    role.save()
+
+    response = client.get("/lessons/users/3/")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "The scenario &#x27;iam-roles&#x27; cannot be built into a world right now" in body
