@@ -7,14 +7,27 @@ step the learner opened.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, F, Max, OuterRef, Q, Subquery, Sum, Value, When
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.utils.safestring import SafeString, mark_safe
 
 from iamlab.classroom.models import Assignment, Classroom
 from iamlab.lessons.models import Progress, Step, StepProgress
@@ -49,11 +62,12 @@ class Cell:
 
 def cells_html(cells: list[Cell]) -> SafeString:
     """Render a row's cells (escaped): a class of 200 students has 2,000 of them, and one
-    `format_html_join` is several times faster than a template loop over them."""
-    return format_html_join(
-        "",
-        '<td class="cell-{}" data-status="{}">{}</td>',
-        ((cell.status, cell.status, cell.text) for cell in cells),
+    join is several times faster than a template loop over them."""
+    # Safe: the status is one of three fixed words and the text is escaped (the standard
+    # library's escape: Django's, being lazy-aware, costs ten times as much per call).
+    cell_html = '<td class="cell-{0}" data-status="{0}">{1}</td>'
+    return mark_safe(
+        "".join(cell_html.format(cell.status, html.escape(cell.text)) for cell in cells)
     )
 
 
@@ -64,7 +78,6 @@ class StepFigure:
     lesson: str
     number: int
     title: str
-    learners: int
     failed: int = 0
     hints: int = 0
     solutions: int = 0
@@ -148,13 +161,14 @@ def class_progress(classroom: Classroom) -> ClassProgress:
             reached=Max("step_rows__number"),
             done=Count("step_rows", filter=Q(step_rows__done_at__isnull=False)),
         )
-        .values("owner_id", "lesson_id", "completed_at", "reached", "done")
+        .annotate(completed=ExpressionWrapper(Q(completed_at__isnull=False), BooleanField()))
+        .values("owner_id", "lesson_id", "completed", "reached", "done")
     }
     latest = {
-        row.pk: row
+        row["pk"]: row
         for row in StepProgress.objects.filter(
             pk__in=[s.latest_row for s in students if s.latest_row]
-        ).select_related("progress__lesson")
+        ).values("pk", "number", "opened_at", "done_at", "progress__lesson__title")
     }
     lesson_titles = {a.lesson_id: a.lesson.title for a in assignments}
     result = ClassProgress(classroom, assignments, students)
@@ -165,7 +179,7 @@ def class_progress(classroom: Classroom) -> ClassProgress:
             total = assignment.step_total  # type: ignore[attr-defined]
             if run is None:
                 cells.append(Cell(Status.NOT_STARTED, total=total))
-            elif run["completed_at"] is not None:
+            elif run["completed"]:
                 cells.append(Cell(Status.DONE, run["reached"] or 0, run["done"], total))
             else:
                 # The step a student is on: the furthest they opened, or the one after the
@@ -176,13 +190,17 @@ def class_progress(classroom: Classroom) -> ClassProgress:
         if row is None:
             activity = Activity(None)
         else:
-            moments = [moment for moment in (row.opened_at, row.done_at) if moment]
-            activity = Activity(max(moments), row.progress.lesson.title, row.number, row.done)
+            done_at = row["done_at"]
+            activity = Activity(
+                max(row["opened_at"], done_at) if done_at else row["opened_at"],
+                row["progress__lesson__title"],
+                row["number"],
+                done_at is not None,
+            )
         result.rows.append((student, cells, activity))
 
     on_assigned = StepProgress.objects.filter(members, progress__lesson_id__in=lesson_ids)
     figures = on_assigned.values("progress__lesson_id", "number").annotate(
-        learners=Count("progress__owner", distinct=True),
         failed=Sum(_failed_attempts()),
         hints=Sum("hints_revealed"),
         solutions=Count("pk", filter=Q(solution_revealed=True)),
@@ -198,7 +216,6 @@ def class_progress(classroom: Classroom) -> ClassProgress:
             lesson=lesson_titles.get(lesson_id, ""),
             number=number,
             title=titles.get((lesson_id, number), ""),
-            learners=values["learners"],
             failed=values["failed"] or 0,
             hints=values["hints"] or 0,
             solutions=values["solutions"],

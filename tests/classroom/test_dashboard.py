@@ -45,6 +45,7 @@ def test_the_table_shows_done_in_progress_with_the_step_reached_and_not_started(
         ("not-started", "Not started"),
         ("not-started", "Not started"),
     ]
+    assert f'<a href="/instructor/classes/{classroom.pk}/students/{student.pk}/">sam</a>' in body
     # The activity column names the lesson and the step sam opened last.
     assert "<small>Users: a long-term key and the policies behind it, step 3</small>" in body
     assert "Nothing yet" in body  # zoe

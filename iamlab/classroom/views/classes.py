@@ -69,10 +69,12 @@ def _class_page(
     now = timezone.now()
     # The table's rows, worked out here: a template loop over 2,000 cells is the slow part
     # of the page for a large class.
+    # One reverse() for the class, not one per student (it is the costliest call per row).
+    students_url = reverse("instructor:class", args=[classroom.pk]) + "students/"
     table = [
         {
             "name": student.get_username(),
-            "url": reverse("instructor:student", args=[classroom.pk, student.pk]),
+            "url": f"{students_url}{student.pk}/",
             "cells": cells_html(cells),
             "activity": activity,
             "ago": activity.ago(now),
