@@ -622,8 +622,10 @@ def describe_goal(goal: object) -> str:
     return "Continue when you are ready."
 
 
-def checklist(goal: object, context: GoalContext) -> list[tuple[str, bool]]:
-    """Return the goal's parts (an `all` goal's members, else the goal itself), each met or not."""
-    if isinstance(goal, dict) and len(goal) == 1 and isinstance(goal.get("all"), list):
-        return [(describe_goal(part), goal_met(part, context)) for part in goal["all"]]
-    return [(describe_goal(goal), goal_met(goal, context))]
+def checklist(goal: object, context: GoalContext, evaluate: bool = True) -> list[tuple[str, bool]]:
+    """Return the goal's parts (an `all` goal's members, else the goal itself), each met or not.
+
+    With `evaluate` false the parts are only described (each reported as not met).
+    """
+    parts = goal["all"] if isinstance(goal, dict) and isinstance(goal.get("all"), list) else [goal]
+    return [(describe_goal(part), evaluate and goal_met(part, context)) for part in parts]

@@ -133,7 +133,9 @@ class Play:
     def checklist(self) -> list[tuple[str, bool]]:
         if self.step.goal is None:
             return [("Read the step, then continue.", self.done)]
-        return checklist(self.step.goal, self.goal_context())
+        items = checklist(self.step.goal, self.goal_context(), evaluate=not self.done)
+        # A step once done stays done (the learner may go back and redo it).
+        return [(text, met or self.done) for text, met in items]
 
     def acting_as(self) -> Who | None:
         return acting_as(self.console)
