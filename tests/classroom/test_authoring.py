@@ -237,8 +237,11 @@ def test_publish_and_unpublish_decide_what_students_see(
     assert sam.get("/lessons/roles/1/").status_code == 404
     assert "/lessons/roles/" not in sam.get("/lessons/").content.decode()
     assert "/lessons/roles/" not in sam.get("/").content.decode()
-    # Staff still open it, to try it as a student would.
+    # Staff still open it and play it, to try it as a student would.
     assert staff.get("/lessons/roles/").status_code == 200
+    played = staff.post("/lessons/roles/1/act/", {"line": "export AWS_PROFILE=alice"})
+    assert played.status_code == 200
+    assert '<main id="main" tabindex="-1" data-step-status="open">' in played.content.decode()
 
     staff.post("/instructor/content/scenarios/iam-roles/publish/", {"published": "0"})
     assert sam.get("/scenarios/iam-roles/").status_code == 404
