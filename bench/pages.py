@@ -16,11 +16,16 @@ Then, in this process, `Workspace.run` of one line at each log length (CPU time 
 line), the overview of the 500-object scenario, and a lesson step's action (one console
 line posted to the roles lesson's step 7, bench/lessons.py) at each log length.
 
+Then the posted forms: a console command through htmx (`date`, COMMANDS times in a row
+by one learner at each log length; the log grows by that much) and a playground
+evaluation (for SECONDS, like a page).
+
 Targets: the overview, diagram and lesson step pages under 5 ms of CPU per request at
 every log length (goal 3 ms) and at least 5% of the bare view's throughput;
-`Workspace.run` under 10 ms per line; the 500-object overview under 50 ms; a lesson step's
-action under 15 ms. To measure another page, add its path to PAGES (`{slug}` is the
-scenario's slug).
+`Workspace.run` under 10 ms per line; the 500-object overview under 50 ms; a console
+command under 15 ms, flat in the log length; a playground evaluation under 20 ms; a lesson
+step's action under 15 ms. To measure another page, add its path to PAGES (`{slug}` is
+the scenario's slug).
 """
 
 from __future__ import annotations
@@ -50,10 +55,30 @@ PAGES = [
     ("trust diagram", "/diagrams/scenarios/{slug}/trust/"),
     ("sessions diagram", "/diagrams/scenarios/{slug}/sessions/"),
     ("evaluation diagram", "/diagrams/scenarios/{slug}/evaluation/"),
+    ("console page", "/console/{slug}/"),
+    ("console graph (htmx)", "/console/{slug}/graph/"),
     # The roles lesson's step 7 (a console step), its workspace holding that many lines
     # (bench/lessons.py gives each learner the lesson).
     ("lesson step", "/lessons/roles/7/"),
 ]
+# Posted forms: (name, path, body, whether it appends to the learner's log). A command is
+# posted COMMANDS times in a row (the log grows by that much, well inside its 500 lines);
+# the playground, which changes nothing, for SECONDS like a page.
+COMMAND = ("console command (htmx)", "/console/{slug}/run/", "line=date")
+COMMANDS = 40
+PLAYGROUND = (
+    "playground evaluation",
+    "/playground/",
+    "principal=arn%3Aaws%3Aiam%3A%3A111122223333%3Auser%2Falice&actions=sts%3AAssumeRole"
+    "&resources=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2FReportPublisher"
+    "&identity=%7B%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A"
+    "%22sts%3AAssumeRole%22%2C%22Resource%22%3A%22*%22%7D%7D"
+    "&resource=%7B%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A"
+    "%7B%22AWS%22%3A%22arn%3Aaws%3Aiam%3A%3A111122223333%3Auser%2Falice%22%7D%2C"
+    "%22Action%22%3A%22sts%3AAssumeRole%22%7D%7D",
+)
+# A fixed CSRF secret for the bench's posts: sent as the cookie and as the header.
+CSRF = "benchbenchbenchbenchbenchbench12"
 BARE = "/bench/bare/"
 LOG_LENGTHS = [0, 100, 400]
 SECONDS = 2.0
@@ -108,17 +133,43 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def load(port: int, path: str, cookie: str, seconds: float) -> Measure:
-    """Request `path` from CONNECTIONS threads for `seconds`; count answers and errors."""
+def post_headers(cookie: str) -> dict[str, str]:
+    """Return the headers of an htmx form post by the learner with this session."""
+    return {
+        "Cookie": f"csrftoken={CSRF}" + (f"; sessionid={cookie}" if cookie else ""),
+        "X-CSRFToken": CSRF,
+        "HX-Request": "true",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+
+
+def load(
+    port: int,
+    path: str,
+    cookie: str,
+    seconds: float,
+    body: str | None = None,
+    limit: int | None = None,
+) -> Measure:
+    """Request `path` from CONNECTIONS threads for `seconds`; count answers and errors.
+
+    With a `body` it is posted instead; with a `limit`, one thread makes that many
+    requests in a row (a learner's commands arrive one after the other).
+    """
     stop = time.monotonic() + seconds
-    counts = [0] * CONNECTIONS
-    errors = [0] * CONNECTIONS
-    headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+    threads_wanted = 1 if limit else CONNECTIONS
+    counts = [0] * threads_wanted
+    errors = [0] * threads_wanted
+    if body is None:
+        headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+    else:
+        headers = post_headers(cookie)
+    method = "GET" if body is None else "POST"
 
     def client(index: int) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while time.monotonic() < stop:
-            connection.request("GET", path, headers=headers)
+        while (counts[index] + errors[index] < limit) if limit else time.monotonic() < stop:
+            connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
             response.read()
             if response.status == 200:
@@ -130,7 +181,7 @@ def load(port: int, path: str, cookie: str, seconds: float) -> Measure:
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         connection.close()
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(CONNECTIONS)]
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(threads_wanted)]
     started = time.monotonic()
     for thread in threads:
         thread.start()
@@ -139,10 +190,18 @@ def load(port: int, path: str, cookie: str, seconds: float) -> Measure:
     return Measure(sum(counts), time.monotonic() - started, 0.0, sum(errors))
 
 
-def measure(port: int, pids: list[int], path: str, cookie: str) -> Measure:
-    load(port, path, cookie, 0.3)  # warm both workers' caches for this page
+def measure(
+    port: int,
+    pids: list[int],
+    path: str,
+    cookie: str,
+    body: str | None = None,
+    limit: int | None = None,
+) -> Measure:
+    if limit is None:
+        load(port, path, cookie, 0.3, body)  # warm both workers' caches for this page
     before = cpu_seconds(pids)
-    result = load(port, path, cookie, SECONDS)
+    result = load(port, path, cookie, SECONDS, body, limit)
     result.cpu_seconds = cpu_seconds(pids) - before
     return result
 
@@ -288,6 +347,20 @@ def report(port: int, pids: list[int], cookies: dict[int, str]) -> None:
                 f"{name:<22}{length:>5}{result.throughput:>9.0f}{ratio:>9.3f}"
                 f"{result.cpu_ms:>12.2f}{result.errors:>8}"
             )
+    name, path, body = COMMAND
+    for length in LOG_LENGTHS:
+        result = measure(port, pids, path.format(slug=SLUG), cookies[length], body, COMMANDS)
+        ratio = result.throughput / bare.throughput
+        print(
+            f"{name:<22}{length:>5}{result.throughput:>9.0f}{ratio:>9.3f}"
+            f"{result.cpu_ms:>12.2f}{result.errors:>8}"
+        )
+    name, path, body = PLAYGROUND
+    result = measure(port, pids, path, "", body)
+    print(
+        f"{name:<22}{'-':>5}{result.throughput:>9.0f}{result.throughput / bare.throughput:>9.3f}"
+        f"{result.cpu_ms:>12.2f}{result.errors:>8}"
+    )
     large = measure(port, pids, PAGES[0][1].format(slug=LARGE_SLUG), "")
     print(
         f"{'overview, 500 objects':<22}{'-':>5}{large.throughput:>9.0f}"

@@ -7,6 +7,7 @@ second process would need: sessions and the cache live in the database or a shar
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "django_htmx",
     "template_partials",
     "iamlab.core",
@@ -68,11 +70,14 @@ INSTALLED_APPS = [
     "iamlab.diagrams",
     "iamlab.lessons",
     "iamlab.classroom",
+    "iamlab.console",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "iamlab.core.middleware.LongAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,7 +85,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into our lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# django-axes checks every sign-in (the learners' page and the admin's) before the
+# password is: too many failures lock the account, or the address, for a while.
+AUTHENTICATION_BACKENDS = ["iamlab.accounts.backends.RateLimitedModelBackend"]
 
 ROOT_URLCONF = "iamlab.urls"
 
@@ -176,6 +187,49 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Behind TLS (directly or through a proxy), turn these on; README "Serving a classroom".
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# A TLS-terminating proxy says which scheme the browser used, and appends the browser's
+# address to X-Forwarded-For; trust both only when there is such a proxy.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# A strict Content-Security-Policy on every response (django-csp): scripts, styles, images
+# and fonts come from this site's static files only, never inline; no frames, no plugins,
+# forms post only here. The pages keep to it: htmx is told not to inject its indicator
+# style (base.html), and diagrams are sized by classes (static/diagrams/widths.css).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# Sign-in rate limits (django-axes): per account, and per address (set higher, because a
+# whole classroom may share one address behind its router). See iamlab/accounts/limits.py.
+SIGN_IN_FAILURES_PER_ACCOUNT = int(os.environ.get("SIGN_IN_FAILURES_PER_ACCOUNT", "5"))
+SIGN_IN_FAILURES_PER_ADDRESS = int(os.environ.get("SIGN_IN_FAILURES_PER_ADDRESS", "50"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "iamlab.accounts.limits.failure_limit"
+AXES_CLIENT_IP_CALLABLE = "iamlab.accounts.limits.client_address"
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "iamlab.accounts.limits.locked_out"
+AXES_VERBOSE = False
 
 # Graphviz's `dot`; the diagrams app renders with it and degrades to text without it.
 GRAPHVIZ_DOT = os.environ.get("GRAPHVIZ_DOT", "dot")

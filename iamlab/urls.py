@@ -11,6 +11,7 @@ urlpatterns = [
     path("lessons/", include("iamlab.lessons.urls")),
     path("scenarios/", include("iamlab.scenarios.urls")),
     path("diagrams/", include("iamlab.diagrams.urls")),
+    path("", include("iamlab.console.urls")),
     path("accounts/", include("iamlab.accounts.urls")),
     path("instructor/", include((instructor_patterns, "instructor"))),
     path("classes/", include((student_patterns, "classes"))),

@@ -8,6 +8,67 @@ from pathlib import Path
 
 import pytest
 
+SECURITY_SUITE = Path(__file__).resolve().parent / "security"
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+def touches_the_database(item: pytest.Item) -> bool:
+    """Say whether a test uses Django's test database (through a marker or a fixture)."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool(fixtures & DATABASE_FIXTURES)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With IAMLAB_DATABASE_TESTS=only, keep just the tests that use the database.
+
+    `bin/lab test` runs the whole suite, then runs these once more against a throwaway
+    PostgreSQL server (bin/with-postgres): the engine and world tests never touch a
+    database, and the browser tests and the security suite (tests/security) check pages
+    and requests, not the database, so they run once. What PostgreSQL can differ on
+    (constraints, JSON, transactions, ordering, text) is exercised by the rest.
+    """
+    if os.environ.get("IAMLAB_DATABASE_TESTS") != "only":
+        return
+    kept, dropped = [], []
+    for item in items:
+        wanted = (
+            touches_the_database(item)
+            and item.get_closest_marker("browser") is None
+            and SECURITY_SUITE not in Path(str(item.path)).parents
+        )
+        (kept if wanted else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(settings: object) -> None:
+    """Hash test passwords in microseconds: a real hasher takes a good part of a second
+    per sign-in by design, which the rate-limit tests (many wrong passwords) multiply."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def sign_in_rate_limit(request: pytest.FixtureRequest, settings: object) -> None:
+    """Leave django-axes (the sign-in rate limit) to the tests marked `sign_in_rate_limit`.
+
+    Its authentication backend needs the request, to count failures per address, and
+    refuses any sign-in without one; Django's test `client.login(...)` authenticates
+    without a request, so with django-axes on it would always fail. Every other test
+    signs in with `client.login` or `client.force_login` as usual; the tests of the rate
+    limit itself (tests/accounts/test_rate_limit.py) carry the marker and sign in through
+    the real pages.
+    """
+    if request.node.get_closest_marker("sign_in_rate_limit") is None:
+        settings.AXES_ENABLED = False  # type: ignore[attr-defined]
+
+
 CHROMIUM = "/usr/bin/chromium"
 # Tests run as root on a machine without internet: no sandbox, no GPU, and none of the
 # background requests Chromium would otherwise make (and retry) at start.

@@ -40,8 +40,10 @@ def test_home_has_landmarks_and_main_navigation(client: Client) -> None:
     assert '<a href="/lessons/">Lessons</a>' in body
     assert '<a href="/scenarios/">Scenarios</a>' in body
     assert '<a href="/diagrams/">Diagrams</a>' in body
+    assert '<a href="/console/">Console</a>' in body
+    assert '<a href="/playground/">Playground</a>' in body
     for area in ("Console", "Playground"):
-        assert f">{area} <small>(soon)</small></span>" in body
+        assert f">{area} <small>(soon)</small>" not in body
     # The instructor pages are linked for staff only (tests/classroom).
     assert "Instructor" not in body
 

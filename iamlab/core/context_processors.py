@@ -8,8 +8,8 @@ NAVIGATION: list[tuple[str, str | None]] = [
     ("Lessons", "lessons:list"),
     ("Scenarios", "scenarios:list"),
     ("Diagrams", "diagrams:index"),
-    ("Console", None),
-    ("Playground", None),
+    ("Console", "console:index"),
+    ("Playground", "console:playground"),
     ("Instructor", "instructor:index"),
 ]
 # Shown to staff only: a student has no instructor pages.

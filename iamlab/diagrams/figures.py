@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from iamlab.diagrams.graph import Diagram, to_dot
 from iamlab.diagrams.legend import LEGEND, LegendEntry
 from iamlab.diagrams.render import Rendering, render_svg
+from iamlab.diagrams.sizing import width_class
 from iamlab.diagrams.svg import inline_svg
 from iamlab.diagrams.swatches import swatch
 
@@ -37,6 +38,12 @@ class Figure:
         root = self.rendering.svg[: self.rendering.svg.find(">")]
         match = NATURAL_WIDTH.search(root)
         return f"{match.group(1)}pt" if match else None
+
+    @property
+    def width_class(self) -> str | None:
+        """Return the class that sizes the drawing from its natural width (sizing.py)."""
+        natural = self.natural_width
+        return width_class(float(natural.removesuffix("pt"))) if natural else None
 
     @cached_property
     def inline(self) -> SafeString | None:

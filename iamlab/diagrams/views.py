@@ -7,10 +7,8 @@ world, so every link works without JavaScript.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -18,13 +16,18 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from iamlab.diagrams.evaluation import evaluation_flow
+from iamlab.diagrams.evaluation import DECISION_WORDS, evaluation_flow
 from iamlab.diagrams.figures import make_figure
 from iamlab.diagrams.graph import Diagram, to_dot
 from iamlab.diagrams.render import render_svg
 from iamlab.diagrams.sessions import session_graph
 from iamlab.diagrams.svg import inline_svg
-from iamlab.diagrams.trust import trust_audience
+from iamlab.diagrams.whatif import (
+    WhatIfForm,
+    default_what_if,
+    describe_errors,
+    world_principals,
+)
 from iamlab.diagrams.worlds import (
     LearnerWorld,
     WorldUnavailable,
@@ -40,85 +43,18 @@ DIAGRAMS = {
     "sessions": "Who assumed what",
     "evaluation": "How the decision was reached",
 }
-# The request action syntax the engine accepts (service:Action, no wildcards).
-ACTION = re.compile(r"[A-Za-z0-9-]{1,64}:[A-Za-z0-9_.-]{1,128}")
-MAX_RESOURCE = 2048
 
 
-class WhatIfForm(forms.Form):
-    """A what-if request: a principal of the world, an action and a resource."""
-
-    principal = forms.ChoiceField(label="Principal")
-    action = forms.CharField(label="Action", max_length=200, initial="sts:AssumeRole")
-    resource = forms.CharField(label="Resource", max_length=MAX_RESOURCE)
-
-    def __init__(self, *args: Any, principals: list[tuple[str, str]], **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        self.fields["principal"].choices = principals
-
-    def clean_action(self) -> str:
-        action = self.cleaned_data["action"].strip()
-        if not ACTION.fullmatch(action):
-            raise forms.ValidationError(
-                f"“{action[:80]}” is not an action: write service:Action, for example "
-                "s3:GetObject or sts:AssumeRole, without wildcards."
-            )
-        return action
-
-    def clean_resource(self) -> str:
-        resource = self.cleaned_data["resource"].strip()
-        if not resource.isprintable():
-            raise forms.ValidationError("The resource must be one line of printable text.")
-        return resource
-
-
-def world_principals(world: World) -> list[tuple[str, str]]:
-    """Return (ARN, label) for every principal a what-if request can name."""
-    choices = []
-    for account in world.accounts.values():
-        choices += [(user.arn, f"IAM user {user.name}") for user in account.users.values()]
-        choices += [(role.arn, f"IAM role {role.name}") for role in account.roles.values()]
-    services = sorted(
-        {
-            service
-            for account in world.accounts.values()
-            for role in account.roles.values()
-            for statement in _statements(role.trust_policy)
-            for service in _principal_values(statement, "Service")
-        }
-    )
-    choices += [(service, f"AWS service {service}") for service in services]
-    return choices
-
-
-def _statements(document: dict[str, Any]) -> list[dict[str, Any]]:
-    statements = document.get("Statement")
-    items = statements if isinstance(statements, list) else [statements]
-    return [item for item in items if isinstance(item, dict)]
-
-
-def _principal_values(statement: dict[str, Any], key: str) -> list[str]:
-    principal = statement.get("Principal")
-    if not isinstance(principal, dict):
-        return []
-    values = principal.get(key)
-    values = values if isinstance(values, list) else [values]
-    return [value for value in values if isinstance(value, str)]
-
-
-def _default_what_if(world: World) -> dict[str, str] | None:
-    """Return a first request worth showing: a user asking for a role that names them."""
-    users = [user for account in world.accounts.values() for user in account.users.values()]
-    roles = [role for account in world.accounts.values() for role in account.roles.values()]
-    for role in roles:
-        named = trust_audience(role.trust_policy).arns
-        for user in users:
-            if user.arn in named:
-                return {"principal": user.arn, "action": "sts:AssumeRole", "resource": role.arn}
-    if users and roles:
-        return {"principal": users[0].arn, "action": "sts:AssumeRole", "resource": roles[0].arn}
-    return None
+def _verdict(result: dict[str, Any], principal: str, action: str, resource: str) -> dict[str, str]:
+    """Return the decision in words and what it was about, for the top of the page."""
+    decision = str(result.get("decision"))
+    denied_by = ((result.get("explanation") or {}).get("denied_by") or {}).get("policy_type")
+    return {
+        "decision": decision,
+        "words": DECISION_WORDS.get(decision, decision),
+        "request": f"{principal} asking for {action} on {resource}",
+        "denied_by": str(denied_by or ""),
+    }
 
 
 def _evaluation(
@@ -131,7 +67,8 @@ def _evaluation(
         raw = request.GET["event"]
         events = {str(event.seq): event for event in world.events}
         event = events.get(raw.strip()) if len(raw) <= 12 else None
-        form = WhatIfForm(principals=principals, initial=_default_what_if(world))
+        form = WhatIfForm(principals=principals, world=world, initial=default_what_if(world))
+        describe_errors(form)
         extra["form"] = form
         if event is None or not event.explanation:
             problem = (
@@ -142,16 +79,31 @@ def _evaluation(
             return None, extra, problem
         title = f"How the decision on call #{event.seq} ({event.action}) was reached"
         result = {"decision": event.decision, "explanation": event.explanation}
+        extra["verdict"] = _verdict(
+            result,
+            event.caller.principal_arn or "anonymous",
+            event.action or "",
+            event.resource or "",
+        )
         return evaluation_flow(result, title=title), extra, None
     if {"principal", "action", "resource"} & set(request.GET):
-        form = WhatIfForm(request.GET, principals=principals)
+        form = WhatIfForm(request.GET, principals=principals, world=world)
     else:
-        form = WhatIfForm(_default_what_if(world), principals=principals)
+        form = WhatIfForm(default_what_if(world), principals=principals, world=world)
     extra["form"] = form
-    if not form.is_valid():
+    result: dict[str, Any] | None = None
+    if form.is_valid():
+        data = form.cleaned_data
+        result = world.simulate(
+            data["principal"], data["action"], data["resource"], form.request_context()
+        )
+        if "error" in result:
+            form.add_engine_error(result["error"])
+    describe_errors(form)
+    if result is None or not form.is_valid():
         return None, extra, "The what-if request needs correcting; see the form."
     data = form.cleaned_data
-    result = world.simulate(data["principal"], data["action"], data["resource"])
+    extra["verdict"] = _verdict(result, data["principal"], data["action"], data["resource"])
     title = f"What if {data['principal']} asked for {data['action']}"
     return evaluation_flow(result, title=title), extra, None
 

@@ -8,6 +8,8 @@ whole page, showing the same result.
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +39,9 @@ if TYPE_CHECKING:
 
 FIGURE_CACHE_PREFIX = "lessons:figure:v1:"
 FIGURE_CACHE_SECONDS = 3600
+LOCAL_FIGURES = 256
+_local_figures: OrderedDict[str, str] = OrderedDict()
+_local_lock = threading.Lock()
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -123,11 +128,22 @@ def _cached_html(key: str, build: Callable[[], str]) -> SafeString:
 
     A lesson world only grows (its log is append-only and replays the same way), so the
     workspace, its number of calls, the clock and the acting key name one drawing exactly.
+    A bounded map in this process is asked first (pure: a key always names the same HTML),
+    then Django's cache, shared by every process.
     """
-    html = cache.get(key)
-    if not isinstance(html, str):
-        html = build()
-        cache.set(key, html, FIGURE_CACHE_SECONDS)
+    with _local_lock:
+        html = _local_figures.get(key)
+        if html is not None:
+            _local_figures.move_to_end(key)
+    if html is None:
+        html = cache.get(key)
+        if not isinstance(html, str):
+            html = build()
+            cache.set(key, html, FIGURE_CACHE_SECONDS)
+        with _local_lock:
+            _local_figures[key] = html
+            while len(_local_figures) > LOCAL_FIGURES:
+                _local_figures.popitem(last=False)
     # Safe: the HTML was rendered by diagrams/figure.html (escaped labels, sanitized SVG).
     return mark_safe(html)
 

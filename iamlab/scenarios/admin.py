@@ -3,7 +3,6 @@ and validated by the engine on save (through each model's clean())."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -11,6 +10,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpRequest
 
+from iamlab.scenarios.limits import json_dumps_safely, json_text_problem
 from iamlab.scenarios.models import (
     AccessKey,
     Account,
@@ -33,12 +33,37 @@ MAX_PROBLEMS_SHOWN = 10
 
 
 class FormattedJSONField(forms.JSONField):
-    """A JSON form field that shows its value indented, so a policy reads like a policy."""
+    """A JSON form field that shows its value indented, so a policy reads like a policy.
+
+    Its text is measured before it is parsed: Python's JSON parser recurses once per
+    bracket, and 100,000 nested brackets would otherwise end the request with an error
+    page instead of a message beside the field.
+    """
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            problem = json_text_problem(value)
+            if problem is not None:
+                raise forms.ValidationError(problem, code="json_limit")
+        return super().to_python(value)
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        if isinstance(data, str) and json_text_problem(data) is not None:
+            return forms.fields.InvalidJSONInput(data)
+        return super().bound_data(data, initial)
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        if isinstance(data, str) and json_text_problem(data) is not None:
+            return True
+        return super().has_changed(initial, data)
 
     def prepare_value(self, value: Any) -> str:
         if isinstance(value, forms.fields.InvalidJSONInput):
             return value
-        return json.dumps(value, indent=2, ensure_ascii=False, cls=self.encoder)
+        # A value saved before the limits existed and too deep to write out is shown empty
+        # rather than failing the page; `manage.py check` names it.
+        text = json_dumps_safely(value)
+        return text if text is not None else ""
 
 
 JSON_AS_FORMATTED_TEXT = {

@@ -25,6 +25,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, Valida
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, models, transaction
 
+from iamlab.scenarios.limits import MAX_JSON_DEPTH, text_problem
 from iamlab.scenarios.models import (
     CONTENT_MODELS,
     Account,
@@ -354,6 +355,11 @@ def _one_reference(
                 json_path=json_path,
             )
         ]
+    for part in reference:
+        problem = text_problem(part, "the natural key")
+        if problem is not None:
+            # PostgreSQL refuses such text in a query; SQLite would only not find it.
+            return [item.problem(problem[0].upper() + problem[1:], field_name, json_path)]
     if item.slug and reference[0] != item.slug:
         return [
             item.problem(
@@ -410,6 +416,12 @@ def _value_problems(item: FixtureObject) -> list[ScenarioProblem]:
         if expected is None:
             continue
         wording, types = expected
+        problem = text_problem(value) if isinstance(value, str) else None
+        if problem is not None:
+            # Checked before the object is looked up by its natural key, which PostgreSQL
+            # would refuse for such text with an error of its own.
+            problems.append(item.problem(problem[0].upper() + problem[1:], field=name))
+            continue
         # JSON true and false are Python bools, which are ints too: never a whole number here.
         if not isinstance(value, types) or isinstance(value, bool):
             if value is None and model_field.null:
@@ -598,6 +610,10 @@ def format_fixture(value: Any, indent: int = 0) -> str:
     """Write JSON for a person to read and edit: nested objects indented, flat lists on one line."""
     pad = " " * indent
     inner = " " * (indent + 2)
+    if indent > 2 * MAX_JSON_DEPTH:
+        # Content too deep to indent (loaded around the validator) is still written out,
+        # compactly, so the instructor can fix it; JSON's own writer does not recurse here.
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, dict):
         if not value:
             return "{}"

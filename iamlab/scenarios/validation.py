@@ -9,9 +9,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
 from iamlab.scenarios.models import Scenario, scenario_content
+from iamlab.scenarios.models.content import JsonLimitError
 from iamlab.scenarios.policies import PolicyValidationError
-from iamlab.scenarios.worldspec import build_spec
-from iamlab.world import World, WorldSpecError
+from iamlab.scenarios.worldspec import build_spec, build_world
+from iamlab.world import WorldSpecError
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def validation_problems(
     problems = []
     for field, errors in error.error_dict.items():
         for each in errors:
-            if isinstance(each, PolicyValidationError):
+            if isinstance(each, (PolicyValidationError, JsonLimitError)):
                 message, json_path = each.policy_message, each.json_path
             else:
                 message, json_path = " ".join(each), ""
@@ -103,6 +104,7 @@ def validate_scenario(
     need not be validated again.
     """
     problems: list[ScenarioProblem] = []
+    beyond_limits = False
     for row in scenario_content(scenario):
         key = (row._meta.label_lower, tuple(str(part) for part in row.natural_key()))  # type: ignore[attr-defined]
         if already_checked and key in already_checked:
@@ -114,6 +116,11 @@ def validate_scenario(
             row.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             problems.extend(validation_problems(row, error))
+            beyond_limits = beyond_limits or bool(row.limit_problems())  # type: ignore[attr-defined]
+    if beyond_limits:
+        # A value too deep or too large is not handed to the world: the problems above say
+        # what to fix, and the world is checked once they are fixed.
+        return problems
     reported = {(p.model, p.natural_key, p.field) for p in problems}
     for problem in world_problems(scenario):
         if (problem.model, problem.natural_key, problem.field) not in reported:
@@ -125,7 +132,7 @@ def world_problems(scenario: Scenario) -> list[ScenarioProblem]:
     """Build the scenario's world and return the problems the world finds, placed in the models."""
     build = build_spec(scenario)
     try:
-        World.from_spec(build.spec)
+        build_world(build.spec)
     except WorldSpecError as error:
         problems = []
         for world_problem in error.problems:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
+from iamlab.scenarios.limits import MAX_JSON_BYTES, MAX_JSON_DEPTH, json_problem
 from iamlab.scenarios.models import ProviderType
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
         Scenario,
         User,
     )
+    from iamlab.world import World
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,31 @@ def build_spec(scenario: Scenario) -> SpecBuild:
         "accounts": accounts,
     }
     return SpecBuild(spec=spec, sources=sources)
+
+
+# A field's JSON sits at most this many levels down in the spec
+# (accounts[0].lambda_functions[0].calls is 6 deep).
+SPEC_NESTING = 8
+# The whole spec of the largest sensible scenario (hundreds of policies) is far below this.
+MAX_SPEC_BYTES = 256 * MAX_JSON_BYTES
+
+
+def build_world(spec: dict[str, Any]) -> World:
+    """Build a world from a spec, refusing JSON beyond the content limits first.
+
+    Content loaded with plain `loaddata`, or before the limits existed, was never checked;
+    a value nested hundreds deep would pass the world's own checks and then break every
+    page that copies or draws the world. Refused here, it is a WorldSpecError like any
+    other content problem, which pages show as a notice.
+    """
+    from iamlab.world import Problem, World, WorldSpecError
+
+    problem = json_problem(spec, MAX_JSON_DEPTH + SPEC_NESTING, MAX_SPEC_BYTES)
+    if problem is not None:
+        raise WorldSpecError(
+            [Problem(problem.json_path, problem.message[0].upper() + problem.message[1:])]
+        )
+    return World.from_spec(spec)
 
 
 def _account_spec(account: Account, path: str, sources: dict[str, Source]) -> dict[str, Any]:

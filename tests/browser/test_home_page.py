@@ -15,6 +15,8 @@ def test_student_sees_lessons_and_navigation(page) -> None:
         "Lessons",
         "Scenarios",
         "Diagrams",
+        "Console",
+        "Playground",
     ]
     assert page.get_by_role("status").inner_text().startswith("No lessons are loaded yet.")
 

@@ -21,6 +21,9 @@ def test_student_goes_from_the_list_to_a_role_and_its_trust_policy(
 ) -> None:
     page.goto("/scenarios/")
     page.get_by_role("link", name="IAM roles: assume, act, expire").click()
+    # The click returns once the new page starts arriving; the overview is long, so wait
+    # until it has all arrived before reading it.
+    page.wait_for_load_state()
 
     assert page.title() == "IAM roles: assume, act, expire · Scenarios · IAM Lab"
     role = page.get_by_role("article", name="ReportPublisher")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from iamlab.scenarios.models import Scenario
 from tests.scenarios.conftest import FIXTURES, row_counts
@@ -39,8 +40,12 @@ def test_round_trip_gives_back_the_same_fixture(name: str, tmp_path: Path) -> No
     assert dump(name) == first
     assert row_counts() == counts
     # The shipped fixtures are kept in the dump's own layout, so a dump of a freshly loaded
-    # scenario is the file itself.
-    assert first == shipped.read_text(encoding="utf-8")
+    # scenario is the file itself. PostgreSQL's jsonb keeps an object's keys in an order of
+    # its own (shorter keys first), so there the dump is the same JSON, not the same text.
+    if connection.vendor == "postgresql":
+        assert json.loads(first) == json.loads(shipped.read_text(encoding="utf-8"))
+    else:
+        assert first == shipped.read_text(encoding="utf-8")
 
 
 def test_a_dump_has_natural_keys_and_no_primary_keys(iam_roles: Scenario) -> None:

@@ -141,6 +141,15 @@ def test_one_position_in_the_log_holds_one_entry(iam_roles: Scenario) -> None:
     [
         ("date\nsleep 60", "Run one command at a time: the line holds a line break."),
         ("x" * 4097, "The command is 4097 characters long; at most 4096 are allowed."),
+        (
+            "echo a\x00b",
+            "The command holds a NUL character (\\0), which no command uses; remove it.",
+        ),
+        (
+            "echo caf\udce9",
+            "The command holds something that is not text at character 9 (invalid UTF-8); "
+            "type it again.",
+        ),
     ],
 )
 def test_a_line_the_log_cannot_hold_is_refused(

@@ -19,6 +19,7 @@ from django.db.models.functions import Length, Lower
 from django.db.models.lookups import Exact
 from django.urls import reverse
 
+from iamlab.scenarios.limits import json_problem, text_problem
 from iamlab.scenarios.policies import check_policy_field, check_tags
 
 if TYPE_CHECKING:
@@ -75,6 +76,62 @@ MIN_SESSION_DURATION = 3600
 MAX_SESSION_DURATION = 43200
 
 
+class Content(models.Model):
+    """A row of scenario content: its JSON and text are bounded before anything else runs."""
+
+    class Meta:
+        abstract = True
+
+    def full_clean(
+        self,
+        exclude: Any = None,
+        validate_unique: bool = True,
+        validate_constraints: bool = True,
+    ) -> None:
+        limits = self.limit_problems(exclude)
+        if limits:
+            # clean() hands JSON to the engine and the world, which need it bounded; the
+            # other fields are still checked, so that one save shows every mistake.
+            errors: dict[str, Any] = dict(limits)
+            try:
+                self.clean_fields(exclude={*(exclude or ()), *limits})
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+            raise ValidationError(errors)
+        super().full_clean(exclude, validate_unique, validate_constraints)
+
+    def limit_problems(self, exclude: Any = None) -> dict[str, list[ValidationError]]:
+        """Return, per field, why its JSON or text is beyond what content may hold."""
+        problems: dict[str, list[ValidationError]] = {}
+        for model_field in self._meta.concrete_fields:
+            if exclude and model_field.name in exclude:
+                continue
+            value = getattr(self, model_field.attname)
+            if isinstance(model_field, models.JSONField):
+                problem = json_problem(value)
+                if problem is not None:
+                    problems[model_field.name] = [
+                        JsonLimitError(problem.message, problem.json_path)
+                    ]
+            elif isinstance(value, str):
+                message = text_problem(value)
+                if message is not None:
+                    problems[model_field.name] = [
+                        ValidationError(message[0].upper() + message[1:], code="invalid_text")
+                    ]
+        return problems
+
+
+class JsonLimitError(ValidationError):
+    """A JSON value beyond the limits, with the JSON path kept apart for reports."""
+
+    def __init__(self, message: str, json_path: str) -> None:
+        where = f"At {json_path}: " if json_path else ""
+        super().__init__(f"{where}{message[0].upper()}{message[1:]}", code="json_limit")
+        self.json_path = json_path
+        self.policy_message = message[0].upper() + message[1:]
+
+
 class Difficulty(models.TextChoices):
     INTRODUCTORY = "introductory", "Introductory"
     INTERMEDIATE = "intermediate", "Intermediate"
@@ -92,7 +149,7 @@ class ScenarioManager(models.Manager["Scenario"]):
         return self.filter(published=True)
 
 
-class Scenario(models.Model):
+class Scenario(Content):
     """A small AWS world an instructor wrote, from which every learner's world starts."""
 
     slug = models.SlugField(max_length=64, unique=True)
@@ -146,9 +203,9 @@ class Scenario(models.Model):
 
     def to_world(self) -> World:
         """Build a fresh simulated world from this scenario, reading every row."""
-        from iamlab.world import World
+        from iamlab.scenarios.worldspec import build_world
 
-        return World.from_spec(self.to_spec())
+        return build_world(self.to_spec())
 
     def world(self) -> World:
         """Return a fresh world as the scenario starts, from its spec cached per content version.
@@ -158,17 +215,19 @@ class Scenario(models.Model):
         """
         from django.core.cache import cache
 
+        from iamlab.scenarios.worldspec import build_world
         from iamlab.world import World
 
         key = f"{SPEC_CACHE_PREFIX}{self.pk}:{self.content_version}"
         spec = cache.get(key)
         if isinstance(spec, dict):
             try:
+                # Only a spec that built (and so passed the content limits) is cached.
                 return World.from_spec(spec)
             except Exception:  # another version of the code wrote it: build it again
                 pass
         spec = self.to_spec()
-        world = World.from_spec(spec)
+        world = build_world(spec)
         cache.set(key, spec, SPEC_CACHE_SECONDS)
         return world
 
@@ -214,7 +273,7 @@ class AccountManager(models.Manager["Account"]):
         return self.get(scenario__slug=slug, account_id=account_id)
 
 
-class Account(models.Model):
+class Account(Content):
     """An AWS account in a scenario."""
 
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="accounts")
@@ -260,7 +319,7 @@ class AccountScopedManager(models.Manager):
         return self.get(account__scenario__slug=slug, account__account_id=account_id, name=name)
 
 
-class AccountScoped(models.Model):
+class AccountScoped(Content):
     """Something named within one account of a scenario."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
@@ -547,7 +606,7 @@ class InlinePolicyManager(models.Manager["InlinePolicy"]):
         )
 
 
-class InlinePolicy(models.Model):
+class InlinePolicy(Content):
     """An inline policy: embedded in exactly one user, group or role, and deleted with it."""
 
     user = models.ForeignKey(
@@ -643,7 +702,7 @@ class AccessKeyStatus(models.TextChoices):
     INACTIVE = "Inactive", "Inactive"
 
 
-class AccessKey(models.Model):
+class AccessKey(Content):
     """A user's long-term access key (AKIA...), which the console offers as a profile."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_keys")
@@ -687,7 +746,7 @@ class MfaDeviceManager(UserCredentialManager):
     lookup_field = "name"
 
 
-class MfaDevice(models.Model):
+class MfaDevice(Content):
     """A user's virtual MFA device (serial arn:aws:iam::ACCOUNT:mfa/NAME)."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="mfa_device")
@@ -848,7 +907,7 @@ class S3ObjectManager(models.Manager["S3Object"]):
         )
 
 
-class S3Object(models.Model):
+class S3Object(Content):
     """An object in a bucket; its body is text, small enough to show a student."""
 
     # Not "objects": that would hide the Bucket manager of the same name.

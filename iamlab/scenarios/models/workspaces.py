@@ -330,6 +330,19 @@ def check_line(line: str) -> None:
         raise WorkspaceError(
             f"The command is {len(line)} characters long; at most {MAX_LINE_LENGTH} are allowed."
         )
+    if "\x00" in line:
+        raise WorkspaceError(
+            "The command holds a NUL character (\\0), which no command uses; remove it."
+        )
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError as error:
+        # Bytes that were not UTF-8 reach here as lone surrogates; the log (and the
+        # database) holds only text, so the line is refused before it runs.
+        raise WorkspaceError(
+            f"The command holds something that is not text at character {error.start + 1} "
+            "(invalid UTF-8); type it again."
+        ) from None
 
 
 class WorkspaceSession:

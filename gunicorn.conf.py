@@ -1,0 +1,16 @@
+"""gunicorn's settings for IAM Lab (read by `bin/lab classroom`, and by any gunicorn started
+in this directory). Each can be overridden on the command line."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+# gunicorn's advice for sync workers: two per core, plus one.
+workers = int(os.environ.get("WORKERS") or multiprocessing.cpu_count() * 2 + 1)
+# Read request lines of any length: the app refuses an over-long address itself, with a
+# page a student can read (iamlab/core/middleware.py), instead of gunicorn's bare 400.
+limit_request_line = 0
+accesslog = "-"
+wsgi_app = "iamlab.wsgi:application"
