@@ -246,6 +246,10 @@ def test_publish_and_unpublish_decide_what_students_see(
     staff.post("/instructor/content/scenarios/iam-roles/publish/", {"published": "0"})
     assert sam.get("/scenarios/iam-roles/").status_code == 404
     assert sam.get("/diagrams/scenarios/iam-roles/trust/").status_code == 404
+    assert sam.get("/console/iam-roles/").status_code == 404
+    assert "iam-roles" not in sam.get("/console/").content.decode()
+    playground = sam.get("/playground/?scenario=iam-roles").content.decode()
+    assert "There is no scenario “iam-roles”; pick one from the list." in playground
     assert sam.get("/lessons/users/").status_code == 404  # its scenario is unpublished
     assert "/scenarios/iam-roles/" not in sam.get("/scenarios/").content.decode()
     assert Client().get("/scenarios/iam-roles/").status_code == 404
