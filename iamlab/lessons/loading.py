@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core import serializers
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from iamlab.lessons.actions import action_problems, solution_problems
 from iamlab.lessons.goals import GoalProblem, goal_problems, goal_uses_prediction
@@ -434,7 +434,11 @@ def _save(item: LessonObject) -> list[ScenarioProblem]:
             item.problem(" ".join(messages), field="" if name == "__all__" else name)
             for name, messages in error.message_dict.items()
         ]
-    deserialized.save()
+    try:
+        with transaction.atomic():
+            deserialized.save()
+    except DatabaseError as error:
+        return [item.problem(f"the database refused it: {error}")]
     return []
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.test import Client
 
 from iamlab.lessons.loading import load_lessons
@@ -68,7 +69,11 @@ def test_the_built_in_lessons_load_and_dump_back_unchanged(scenarios: None) -> N
         slug = json.loads(path.read_text())[0]["fields"]["slug"]
         dumped = StringIO()
         call_command("dumplesson", slug, stdout=dumped)
-        assert dumped.getvalue() == path.read_text(encoding="utf-8")
+        # The same objects, fields and values; PostgreSQL's jsonb keeps an object's keys in
+        # an order of its own, so the text is compared only where the database keeps them.
+        assert json.loads(dumped.getvalue()) == json.loads(path.read_text(encoding="utf-8"))
+        if connection.vendor == "sqlite":
+            assert dumped.getvalue() == path.read_text(encoding="utf-8")
 
 
 def test_a_dump_reloads_over_itself_unchanged(scenarios: None, tmp_path: Path) -> None:

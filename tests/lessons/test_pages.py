@@ -546,3 +546,18 @@ def test_a_scenario_that_no_longer_builds_says_so_instead_of_failing(
     assert response.status_code == 200
     body = response.content.decode()
     assert "The scenario &#x27;iam-roles&#x27; cannot be built into a world right now" in body
+
+
+def test_what_a_learner_types_comes_back_as_text(client: Client, lessons: None) -> None:
+    client.post("/lessons/users/1/act/")
+    payload = "<script>alert(1)</script>"
+    client.post("/lessons/users/2/act/", {"line": f"echo '{payload}'"})
+
+    page = client.get("/lessons/users/2/").content.decode()
+
+    assert payload not in page
+    assert (
+        '<pre class="console-line"><span aria-hidden="true">$ </span>'
+        "echo &#x27;&lt;script&gt;alert(1)&lt;/script&gt;&#x27;</pre>"
+    ) in page
+    assert '<pre class="console-stdout">&lt;script&gt;alert(1)&lt;/script&gt;\n</pre>' in page

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# The scenario the pages are shown for (tests/security/conftest.py loads it).
+# The scenario the pages are shown for, and a lesson over it (tests/security/conftest.py
+# loads both).
 SLUG = "hostile"
+LESSON = "hostile-lesson"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,9 @@ PAGES: list[Page] = [
     Page(f"/console/{SLUG}/"),
     Page(f"/console/{SLUG}/graph/"),
     Page("/playground/"),
+    Page("/lessons/"),
+    Page(f"/lessons/{LESSON}/"),
+    Page(f"/lessons/{LESSON}/1/"),
     Page("/accounts/login/"),
     Page("/accounts/signup/"),
     Page("/no-such-page/", status=404),
@@ -80,6 +85,10 @@ FORMS: list[Form] = [
             "identity": '{"Version": "2012-10-17", "Statement": []}',
         },
     ),
+    Form(f"/lessons/{LESSON}/1/act/", {"line": "aws sts get-caller-identity --profile alice"}),
+    Form(f"/lessons/{LESSON}/1/hint/"),
+    Form(f"/lessons/{LESSON}/1/solution/", {"confirm": "on"}),
+    Form(f"/lessons/{LESSON}/reset/"),
     Form("/admin/login/", {"username": "instructor", "password": PASSWORD}),
 ]
 
@@ -91,4 +100,6 @@ SLUG_ROUTES: list[str] = [
     "/diagrams/scenarios/{}/evaluation.dot",
     "/console/{}/",
     "/console/{}/session.sh",
+    "/lessons/{}/",
+    "/lessons/{}/1/",
 ]
