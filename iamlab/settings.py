@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "iamlab.scenarios",
     "iamlab.diagrams",
     "iamlab.lessons",
+    "iamlab.classroom",
     "iamlab.console",
 ]
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from iamlab.classroom.urls import instructor_patterns, student_patterns
 from iamlab.core import views as core_views
 
 urlpatterns = [
@@ -12,5 +13,7 @@ urlpatterns = [
     path("diagrams/", include("iamlab.diagrams.urls")),
     path("", include("iamlab.console.urls")),
     path("accounts/", include("iamlab.accounts.urls")),
+    path("instructor/", include((instructor_patterns, "instructor"))),
+    path("classes/", include((student_patterns, "classes"))),
     path("admin/", admin.site.urls),
 ]

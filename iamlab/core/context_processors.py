@@ -10,9 +10,13 @@ NAVIGATION: list[tuple[str, str | None]] = [
     ("Diagrams", "diagrams:index"),
     ("Console", "console:index"),
     ("Playground", "console:playground"),
-    ("Instructor", None),
+    ("Instructor", "instructor:index"),
 ]
+# Shown to staff only: a student has no instructor pages.
+STAFF_AREAS = {"instructor:index"}
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    return {"navigation": NAVIGATION}
+    user = getattr(request, "user", None)
+    staff = bool(user is not None and user.is_staff)
+    return {"navigation": [item for item in NAVIGATION if staff or item[1] not in STAFF_AREAS]}

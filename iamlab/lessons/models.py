@@ -43,6 +43,15 @@ class LessonManager(models.Manager["Lesson"]):
     def get_by_natural_key(self, slug: str) -> Lesson:
         return self.get(slug=slug)
 
+    def visible_to(self, user: Any) -> models.QuerySet[Lesson]:
+        """Return the lessons a user may open: published, over a published scenario.
+
+        Staff see every one, so that they can try a lesson before publishing it.
+        """
+        if getattr(user, "is_staff", False):
+            return self.all()
+        return self.filter(published=True, scenario__published=True)
+
 
 class Lesson(models.Model):
     """A sequence of steps over one scenario."""
@@ -266,15 +275,24 @@ class Progress(models.Model):
         self.save(update_fields=["workspace"])
         self.step_rows.filter(done_at__isnull=True).delete()
 
-    def reset(self, request: HttpRequest) -> Progress:
-        """End this run (rows and log are kept) and start the lesson afresh."""
+    def end(self) -> None:
+        """End this run and reset its workspace (rows and log are kept).
+
+        The learner's next visit to the lesson starts a new run in the fresh workspace; an
+        instructor resetting a student's lesson calls this alone.
+        """
         with transaction.atomic():
             locked = Progress.objects.select_for_update().get(pk=self.pk)
             if locked.ended_at is None:
                 locked.ended_at = timezone.now()
                 locked.save(update_fields=["ended_at"])
+            self.ended_at = locked.ended_at
             if locked.workspace is not None and locked.workspace.is_open:
                 locked.workspace.reset()
+
+    def reset(self, request: HttpRequest) -> Progress:
+        """End this run (rows and log are kept) and start the lesson afresh."""
+        self.end()
         return Progress.objects.for_request(request, self.lesson)
 
 

@@ -50,7 +50,7 @@ class HtmxHttpRequest(HttpRequest):
 
 def lessons_with_progress(request: HttpRequest) -> list[dict[str, Any]]:
     """Return the published lessons, each with how far the learner is in it."""
-    lessons = list(Lesson.objects.filter(published=True).select_related("scenario"))
+    lessons = list(Lesson.objects.visible_to(request.user).select_related("scenario"))
     rows = []
     for lesson in lessons:
         progress = Progress.objects.lookup(request, lesson)
@@ -77,7 +77,7 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a lesson's steps and which of them the learner has done."""
-    lesson = get_object_or_404(Lesson, slug=slug, published=True)
+    lesson = get_object_or_404(Lesson.objects.visible_to(request.user), slug=slug)
     progress = Progress.objects.lookup(request, lesson)
     done = progress.steps_done() if progress is not None else set()
     steps = list(lesson.steps.order_by("number"))
@@ -98,7 +98,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def reset(request: HttpRequest, slug: str) -> HttpResponse:
     """Start the lesson afresh in a new workspace (the old log and progress are kept)."""
-    lesson = get_object_or_404(Lesson, slug=slug, published=True)
+    lesson = get_object_or_404(Lesson.objects.visible_to(request.user), slug=slug)
     progress = Progress.objects.lookup(request, lesson)
     if progress is not None:
         progress.reset(request)
@@ -106,7 +106,9 @@ def reset(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _play(request: HttpRequest, slug: str, number: int) -> Play | HttpResponse:
-    lesson = get_object_or_404(Lesson.objects.select_related("scenario"), slug=slug, published=True)
+    lesson = get_object_or_404(
+        Lesson.objects.visible_to(request.user).select_related("scenario"), slug=slug
+    )
     try:
         return open_step(request, lesson, number)
     except StepLocked as locked:

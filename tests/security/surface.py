@@ -51,6 +51,8 @@ PAGES: list[Page] = [
     Page("/accounts/signup/"),
     Page("/no-such-page/", status=404),
     Page("/admin/login/"),
+    Page("/instructor/", staff=True),
+    Page("/instructor/content/", staff=True),
     Page("/admin/", staff=True),
     Page("/admin/scenarios/scenario/", staff=True),
     Page("/admin/scenarios/role/", staff=True),
