@@ -13,17 +13,19 @@ for SECONDS seconds as a learner whose workspace holds that many lines, and it p
 - CPU per request: the CPU time the gunicorn workers spent (user + system, from /proc)
   divided by the requests answered.
 Then, in this process, `Workspace.run` of one line at each log length (CPU time per
-line), and the overview of the 500-object scenario.
+line), the overview of the 500-object scenario, and a lesson step's action (one console
+line posted to the roles lesson's step 7, bench/lessons.py) at each log length.
 
 Then the posted forms: a console command through htmx (`date`, COMMANDS times in a row
 by one learner at each log length; the log grows by that much) and a playground
 evaluation (for SECONDS, like a page).
 
-Targets: the overview and diagram pages under 5 ms of CPU per request at every log
-length (goal 3 ms) and at least 5% of the bare view's throughput; `Workspace.run` under
-10 ms per line; the 500-object overview under 50 ms; a console command under 15 ms, flat
-in the log length; a playground evaluation under 20 ms. To measure another page, add its
-path to PAGES (`{slug}` is the scenario's slug).
+Targets: the overview, diagram and lesson step pages under 5 ms of CPU per request at
+every log length (goal 3 ms) and at least 5% of the bare view's throughput;
+`Workspace.run` under 10 ms per line; the 500-object overview under 50 ms; a console
+command under 15 ms, flat in the log length; a playground evaluation under 20 ms; a lesson
+step's action under 15 ms. To measure another page, add its path to PAGES (`{slug}` is
+the scenario's slug).
 """
 
 from __future__ import annotations
@@ -55,6 +57,9 @@ PAGES = [
     ("evaluation diagram", "/diagrams/scenarios/{slug}/evaluation/"),
     ("console page", "/console/{slug}/"),
     ("console graph (htmx)", "/console/{slug}/graph/"),
+    # The roles lesson's step 7 (a console step), its workspace holding that many lines
+    # (bench/lessons.py gives each learner the lesson).
+    ("lesson step", "/lessons/roles/7/"),
 ]
 # Posted forms: (name, path, body, whether it appends to the learner's log). A command is
 # posted COMMANDS times in a row (the log grows by that much, well inside its 500 lines);
@@ -233,6 +238,9 @@ def prepare(scratch: Path) -> dict[int, str]:
                 WorkspaceEntry(workspace=workspace, seq=seq, line=TYPICAL_LINES[(seq - 1) % 5])
                 for seq in range(1, length + 1)
             )
+    from lessons import prepare_lesson_learners
+
+    prepare_lesson_learners(cookies)
     return cookies
 
 
@@ -361,6 +369,14 @@ def report(port: int, pids: list[int], cookies: dict[int, str]) -> None:
     print()
     print("Workspace.run of one line (CPU ms, median of", RUN_SAMPLES, "runs):")
     for length, milliseconds in bench_run().items():
+        print(f"  log length {length:>3}: {milliseconds:.2f} ms")
+    from lessons import ACTION_REPEATS, bench_action
+
+    print(
+        "A lesson step's action: one console line posted to the step, answered with its htmx "
+        f"part (CPU ms, in process, median of {ACTION_REPEATS}):"
+    )
+    for length, milliseconds in bench_action(cookies).items():
         print(f"  log length {length:>3}: {milliseconds:.2f} ms")
 
 

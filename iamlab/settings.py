@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "iamlab.accounts",
     "iamlab.scenarios",
     "iamlab.diagrams",
+    "iamlab.lessons",
+    "iamlab.classroom",
     "iamlab.console",
 ]
 

@@ -52,7 +52,7 @@ def _scenario_world(request: HttpRequest) -> tuple[Scenario | None, World | None
     slug = request.GET.get("scenario", "")
     if not slug:
         return None, None, ""
-    scenario = Scenario.objects.filter(slug=slug[:100]).first()
+    scenario = Scenario.objects.visible_to(request.user).filter(slug=slug[:100]).first()
     if scenario is None:
         return None, None, f"There is no scenario “{slug[:100]}”; pick one from the list."
     try:
@@ -118,7 +118,7 @@ def playground(request: HttpRequest) -> HttpResponse:
     form, form_notice = _form(request, world)
     notice = notice or form_notice
     context: dict[str, Any] = {
-        "scenarios": Scenario.objects.order_by("title"),
+        "scenarios": Scenario.objects.visible_to(request.user).order_by("title"),
         "scenario": scenario,
         "entities": entity_choices(world) if world is not None else [],
         "notice": notice,

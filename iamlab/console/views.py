@@ -57,7 +57,7 @@ class LineForm(forms.Form):
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """List the scenarios a learner can open a console in."""
-    scenarios = Scenario.objects.order_by("title")
+    scenarios = Scenario.objects.visible_to(request.user).order_by("title")
     return render(request, "console/index.html", {"scenarios": scenarios})
 
 
@@ -156,7 +156,7 @@ def _page(
 @require_GET
 def page(request: HttpRequest, slug: str) -> HttpResponse:
     """Show the console: the history, the prompt, the side panel and the session graph."""
-    scenario = get_object_or_404(Scenario, slug=slug)
+    scenario = get_object_or_404(Scenario.objects.visible_to(request.user), slug=slug)
     return _page(request, scenario)
 
 
@@ -204,7 +204,7 @@ def _answer(
 @require_GET
 def graph(request: HttpRequest, slug: str) -> HttpResponse:
     """Show the session graph of the learner's workspace: the part of the page htmx refreshes."""
-    scenario = get_object_or_404(Scenario, slug=slug)
+    scenario = get_object_or_404(Scenario.objects.visible_to(request.user), slug=slug)
     learner = LearnerWorld(scenario, Workspace.objects.for_request(request, scenario))
     try:
         drawn = _drawn(scenario, learner)
@@ -216,7 +216,7 @@ def graph(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def run(request: HttpRequest, slug: str) -> HttpResponse:
     """Run one line in the learner's workspace."""
-    scenario = get_object_or_404(Scenario, slug=slug)
+    scenario = get_object_or_404(Scenario.objects.visible_to(request.user), slug=slug)
     workspace = Workspace.objects.for_request(request, scenario)
     form = LineForm(request.POST)
     if not form.is_valid():
@@ -235,7 +235,7 @@ def run(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def export(request: HttpRequest, slug: str) -> HttpResponse:
     """Run the three export lines of the latest role session, as if typed at the prompt."""
-    scenario = get_object_or_404(Scenario, slug=slug)
+    scenario = get_object_or_404(Scenario.objects.visible_to(request.user), slug=slug)
     workspace = Workspace.objects.for_request(request, scenario)
     session = workspace.session()
     try:
@@ -259,7 +259,7 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def reset(request: HttpRequest, slug: str) -> HttpResponse:
     """End the learner's workspace (its log is kept) and start a fresh one."""
-    scenario = get_object_or_404(Scenario, slug=slug)
+    scenario = get_object_or_404(Scenario.objects.visible_to(request.user), slug=slug)
     if request.POST.get("confirm") != "yes":
         return _page(
             request, scenario, refused="Tick “Yes, start again” to reset the workspace.", status=400
@@ -271,7 +271,7 @@ def reset(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def script(request: HttpRequest, slug: str) -> HttpResponse:
     """Download the lines typed, a script that `manage.py labshell` replays to the same output."""
-    scenario = get_object_or_404(Scenario, slug=slug)
+    scenario = get_object_or_404(Scenario.objects.visible_to(request.user), slug=slug)
     workspace = Workspace.objects.for_request(request, scenario)
     text = terminal.session_script(scenario.slug, workspace.lines())
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")

@@ -143,7 +143,7 @@ def _download_urls(request: HttpRequest, slug: str, name: str) -> tuple[str, str
 @require_GET
 def diagram_page(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     """Show one diagram of a scenario with its description, downloads and the legend."""
-    scenario = get_object_or_404(Scenario, slug=slug)
+    scenario = get_object_or_404(Scenario.objects.visible_to(request.user), slug=slug)
     svg_url, dot_url = _download_urls(request, slug, name)
     learner = learner_world(request, scenario)
 
@@ -204,7 +204,7 @@ def _diagram_to_download(
 @require_GET
 def diagram_svg(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     """Download the diagram as a standalone SVG file."""
-    scenario = get_object_or_404(Scenario, slug=slug)
+    scenario = get_object_or_404(Scenario.objects.visible_to(request.user), slug=slug)
     diagram = _diagram_to_download(request, scenario, name)
     if isinstance(diagram, HttpResponse):
         return diagram
@@ -223,7 +223,7 @@ def diagram_svg(request: HttpRequest, slug: str, name: str) -> HttpResponse:
 @require_GET
 def diagram_dot(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     """Download the diagram's Graphviz DOT source."""
-    scenario = get_object_or_404(Scenario, slug=slug)
+    scenario = get_object_or_404(Scenario.objects.visible_to(request.user), slug=slug)
     diagram = _diagram_to_download(request, scenario, name)
     if isinstance(diagram, HttpResponse):
         return diagram
@@ -235,5 +235,5 @@ def diagram_dot(request: HttpRequest, slug: str, name: str) -> HttpResponse:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """List the scenarios' diagrams and show the legend they share."""
-    scenarios = Scenario.objects.order_by("title")
+    scenarios = Scenario.objects.visible_to(request.user).order_by("title")
     return render(request, "diagrams/index.html", {"scenarios": scenarios, "diagrams": DIAGRAMS})

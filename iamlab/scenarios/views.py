@@ -30,14 +30,18 @@ OVERVIEW_SOURCES = [
 @require_GET
 def scenario_list(request: HttpRequest) -> HttpResponse:
     """List the scenarios a student can explore."""
-    scenarios = Scenario.objects.annotate(account_count=Count("accounts")).order_by("title")
+    scenarios = (
+        Scenario.objects.visible_to(request.user)
+        .annotate(account_count=Count("accounts"))
+        .order_by("title")
+    )
     return render(request, "scenarios/list.html", {"scenarios": scenarios})
 
 
 @require_GET
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     """Show everything a scenario's world starts with: who is there and what they may do."""
-    scenario = get_object_or_404(Scenario, slug=slug)
+    scenario = get_object_or_404(Scenario.objects.visible_to(request.user), slug=slug)
     context = {
         "scenario": scenario,
         # The learner's world (their workspace, else the scenario's) for the diagrams.

@@ -64,12 +64,14 @@ def test_the_set_up_command_changes_nothing_when_run_again() -> None:
 
     assert first.getvalue() == (
         'Loaded scenario "cross-account-external-id": 12 objects.\n'
+        'Loaded scenario "effective-permissions": 16 objects.\n'
         'Loaded scenario "iam-roles": 23 objects.\n'
-        'Loaded scenario "privilege-escalation": 18 objects.\n'
+        'Loaded scenario "privilege-escalation": 20 objects.\n'
         'Loaded scenario "role-chaining": 11 objects.\n'
     )
     assert second.getvalue() == (
         'Skipped scenario "cross-account-external-id": it is already loaded.\n'
+        'Skipped scenario "effective-permissions": it is already loaded.\n'
         'Skipped scenario "iam-roles": it is already loaded.\n'
         'Skipped scenario "privilege-escalation": it is already loaded.\n'
         'Skipped scenario "role-chaining": it is already loaded.\n'

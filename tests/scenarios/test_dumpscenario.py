@@ -24,7 +24,14 @@ def dump(slug: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "name", ["iam-roles", "cross-account-external-id", "role-chaining", "privilege-escalation"]
+    "name",
+    [
+        "iam-roles",
+        "cross-account-external-id",
+        "role-chaining",
+        "privilege-escalation",
+        "effective-permissions",
+    ],
 )
 def test_round_trip_gives_back_the_same_fixture(name: str, tmp_path: Path) -> None:
     shipped = FIXTURES / f"{name}.json"

@@ -97,7 +97,8 @@ def test_iam_roles_loads_every_object_of_the_story() -> None:
     [
         ("cross-account-external-id", "cross-account-external-id", 12),
         ("role-chaining", "role-chaining", 11),
-        ("privilege-escalation", "privilege-escalation", 18),
+        ("privilege-escalation", "privilege-escalation", 20),
+        ("effective-permissions", "effective-permissions", 16),
     ],
 )
 def test_every_shipped_scenario_loads_and_builds_a_world(name: str, slug: str, count: int) -> None:

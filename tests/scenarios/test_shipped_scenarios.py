@@ -134,3 +134,64 @@ def test_each_of_the_three_ways_in_works_for_mallory() -> None:
     assert results[4]["stdout"] == f'"arn:aws:sts::{ACCOUNT}:assumed-role/PartnerUpload/peek"\n'
     assert results[5]["exit_code"] == 0
     assert results[6]["stdout"] == f'"arn:aws:sts::{ACCOUNT}:assumed-role/DeployRole/escalated"\n'
+
+
+def test_a_boundary_narrows_a_bucket_policy_adds_and_an_explicit_deny_wins() -> None:
+    intern = f"arn:aws:sts::{ACCOUNT}:assumed-role/ReportsIntern/botocore-session-1767603600"
+    bucket_policy = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {
+                        "AWS": [
+                            f"arn:aws:iam::{ACCOUNT}:role/ReportsIntern",
+                            f"arn:aws:iam::{ACCOUNT}:user/alice",
+                        ]
+                    },
+                    "Action": ["s3:GetObject", "s3:PutObject"],
+                    "Resource": "arn:aws:s3:::example-reports/*",
+                }
+            ],
+        },
+        separators=(",", ":"),
+    )
+
+    results = play(
+        "effective-permissions",
+        [
+            f"aws configure set role_arn arn:aws:iam::{ACCOUNT}:role/ReportsIntern "
+            "--profile intern",
+            "aws configure set source_profile alice --profile intern",
+            "echo quarter,revenue > q3.csv",
+            "aws s3 cp q3.csv s3://example-reports/q3.csv --profile alice",
+            "aws s3 cp q3.csv s3://example-reports/q3.csv --profile intern",
+            "aws s3api put-bucket-policy --bucket example-reports "
+            f"--policy '{bucket_policy}' --profile carol",
+            "aws s3 cp q3.csv s3://example-reports/q3.csv --profile alice",
+            "aws s3 cp s3://example-reports/q2.csv - --profile intern",
+        ],
+    )
+
+    # alice's own policies only read; the intern role's AmazonS3FullAccess is capped by
+    # its permissions boundary.
+    assert results[3]["stderr"].endswith(
+        "because no identity-based policy allows the s3:PutObject action\n"
+    )
+    assert results[4]["stderr"] == (
+        "upload failed: q3.csv to s3://example-reports/q3.csv An error occurred (AccessDenied) "
+        f"when calling the PutObject operation: User: {intern} is not authorized to perform: "
+        's3:PutObject on resource: "arn:aws:s3:::example-reports/q3.csv" because no permissions '
+        "boundary allows the s3:PutObject action\n"
+    )
+    # carol's bucket policy adds what alice's identity-based policies lack ...
+    assert (results[5]["exit_code"], results[6]["exit_code"]) == (0, 0)
+    assert results[6]["stdout"] == "upload: q3.csv to s3://example-reports/q3.csv\n"
+    # ... but not past the intern role's explicit deny of the embargoed Q2 figures.
+    assert results[7]["stderr"] == (
+        "download failed: s3://example-reports/q2.csv to - An error occurred (AccessDenied) "
+        f"when calling the GetObject operation: User: {intern} is not authorized to perform: "
+        's3:GetObject on resource: "arn:aws:s3:::example-reports/q2.csv" with an explicit deny '
+        "in an identity-based policy\n"
+    )

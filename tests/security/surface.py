@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# The scenario the pages are shown for (tests/security/conftest.py loads it).
+# The scenario the pages are shown for, and a lesson over it (tests/security/conftest.py
+# loads both).
 SLUG = "hostile"
+LESSON = "hostile-lesson"
 
 
 @dataclass(frozen=True)
@@ -42,10 +44,15 @@ PAGES: list[Page] = [
     Page(f"/console/{SLUG}/"),
     Page(f"/console/{SLUG}/graph/"),
     Page("/playground/"),
+    Page("/lessons/"),
+    Page(f"/lessons/{LESSON}/"),
+    Page(f"/lessons/{LESSON}/1/"),
     Page("/accounts/login/"),
     Page("/accounts/signup/"),
     Page("/no-such-page/", status=404),
     Page("/admin/login/"),
+    Page("/instructor/", staff=True),
+    Page("/instructor/content/", staff=True),
     Page("/admin/", staff=True),
     Page("/admin/scenarios/scenario/", staff=True),
     Page("/admin/scenarios/role/", staff=True),
@@ -80,6 +87,10 @@ FORMS: list[Form] = [
             "identity": '{"Version": "2012-10-17", "Statement": []}',
         },
     ),
+    Form(f"/lessons/{LESSON}/1/act/", {"line": "aws sts get-caller-identity --profile alice"}),
+    Form(f"/lessons/{LESSON}/1/hint/"),
+    Form(f"/lessons/{LESSON}/1/solution/", {"confirm": "on"}),
+    Form(f"/lessons/{LESSON}/reset/"),
     Form("/admin/login/", {"username": "instructor", "password": PASSWORD}),
 ]
 
@@ -91,4 +102,6 @@ SLUG_ROUTES: list[str] = [
     "/diagrams/scenarios/{}/evaluation.dot",
     "/console/{}/",
     "/console/{}/session.sh",
+    "/lessons/{}/",
+    "/lessons/{}/1/",
 ]

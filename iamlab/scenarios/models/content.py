@@ -143,6 +143,12 @@ class ScenarioManager(models.Manager["Scenario"]):
     def get_by_natural_key(self, slug: str) -> Scenario:
         return self.get(slug=slug)
 
+    def visible_to(self, user: Any) -> models.QuerySet[Scenario]:
+        """Return the scenarios a user may open: published ones; staff see every one."""
+        if getattr(user, "is_staff", False):
+            return self.all()
+        return self.filter(published=True)
+
 
 class Scenario(Content):
     """A small AWS world an instructor wrote, from which every learner's world starts."""
@@ -157,6 +163,9 @@ class Scenario(Content):
     # Replaced by a fresh random token whenever the scenario or any of its content is saved
     # or deleted (iamlab.scenarios.versions), so caches keyed by it never serve old content.
     content_version = models.CharField(max_length=32, default=new_content_version, editable=False)
+    published = models.BooleanField(
+        default=True, help_text="Students see only published scenarios; staff see every one."
+    )
 
     objects = ScenarioManager()
 
