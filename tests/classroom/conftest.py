@@ -15,6 +15,8 @@ from iamlab.scenarios.loading import load_fixtures
 from tests.lessons.conftest import LESSON_FIXTURES, ROOT
 
 IAM_ROLES = ROOT / "fixtures" / "scenarios" / "iam-roles.json"
+# The classes' tests set the first two built-in lessons (users, roles), which run in iam-roles.
+FIRST_LESSONS = [path for path in LESSON_FIXTURES if path.name[:3] in {"01-", "02-"}]
 
 PASSWORD = "correct horse battery"
 
@@ -31,9 +33,10 @@ def client_for(user: Any) -> Client:
 
 
 def load_iam_roles_lessons() -> None:
-    """Load the iam-roles scenario and the built-in lessons over it, as an instructor would."""
+    """Load the iam-roles scenario and the users and roles lessons, as an instructor would."""
+    assert [path.name for path in FIRST_LESSONS] == ["01-users.json", "02-roles.json"]
     assert load_fixtures([IAM_ROLES]).problems == []
-    assert load_lessons(LESSON_FIXTURES).problems == []
+    assert load_lessons(FIRST_LESSONS).problems == []
 
 
 @pytest.fixture

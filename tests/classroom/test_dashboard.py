@@ -65,7 +65,7 @@ def test_a_completed_lesson_is_done(classroom: Classroom, teacher: Any, student:
     (row,) = progress.rows
     assert [(cell.status, cell.done, cell.total) for cell in row[1]] == [
         ("done", 6, 6),
-        ("not-started", 0, 9),
+        ("not-started", 0, 10),
     ]
     # sam predicted Allowed where AWS decided ImplicitlyDenied: one wrong prediction.
     assert [(f.number, f.wrong, f.predicted, f.answer) for f in progress.predictions] == [
@@ -111,7 +111,7 @@ def test_csv_has_one_row_per_student_and_lesson(
     assert rows[0] == CSV_HEADER
     assert [row[:7] for row in rows[1:]] == [
         ["sam", rows[1][1], "", "Step 2 of 6", "2", "1", "6"],
-        ["sam", rows[2][1], "", "Not started", "0", "0", "9"],
+        ["sam", rows[2][1], "", "Not started", "0", "0", "10"],
     ]
 
 

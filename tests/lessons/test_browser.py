@@ -132,7 +132,14 @@ def test_student_plays_the_roles_lesson_from_first_step_to_last(page: Page, load
     # 9: assume again.
     page.get_by_role("button", name="Assume ReportPublisher again").click()
     expect(page.locator("[data-decision]")).to_have_attribute("data-decision", "Allowed")
-    done_then_next(page, 9, last=True)
+    done_then_next(page, 9)
+
+    # 10: what was learned, and the console for free practice.
+    expect(page.locator("main .narrative a", has_text="console")).to_have_attribute(
+        "href", "/console/iam-roles/"
+    )
+    page.get_by_role("button", name="Continue").click()
+    done_then_next(page, 10, last=True)
     expect(page.locator("a[rel=next]")).to_have_count(0)
     page.get_by_role("link", name="Lesson complete: back to the overview").click()
     expect(page.get_by_text("You have completed this lesson.")).to_be_visible()

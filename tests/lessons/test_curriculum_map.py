@@ -14,8 +14,6 @@ ROOT = Path(__file__).resolve().parents[2]
 CURRICULUM_MAP = ROOT / "docs" / "curriculum.md"
 LESSON_FIXTURES = ROOT / "fixtures" / "lessons"
 MAP_HEADER = ["lesson", "step", "step title"]
-# The first two lessons' steps are named when they are merged; until then their rows say TBD.
-LESSONS_NAMED_LATER = {"users", "roles"}
 
 
 @dataclass(frozen=True)
@@ -68,10 +66,6 @@ def missing_steps(rows: list[Row], steps: dict[tuple[str, int], str]) -> list[st
     problems = []
     for row in rows:
         where = f"docs/curriculum.md line {row.line}"
-        if row.step == "TBD" or row.title == "TBD":
-            if row.lesson not in LESSONS_NAMED_LATER or (row.step, row.title) != ("TBD", "TBD"):
-                problems.append(f"{where}: only the users and roles lessons may leave a step TBD")
-            continue
         if not row.step.isdigit():
             problems.append(f"{where}: the step must be a number, not {row.step!r}")
             continue
@@ -112,25 +106,22 @@ def test_a_renamed_or_removed_step_is_named_with_its_line() -> None:
     ]
 
 
-def test_only_the_first_two_lessons_may_leave_a_step_tbd() -> None:
+def test_a_row_that_names_no_step_number_is_a_problem() -> None:
     roles_row = next(row for row in ROWS if row.lesson == "roles")
     chaining_row = next(row for row in ROWS if row.lesson == "role-chaining")
     postponed = replace(chaining_row, step="TBD", title="TBD")
 
     assert missing_steps([roles_row, postponed], lesson_steps()) == [
-        f"docs/curriculum.md line {chaining_row.line}: only the users and roles lessons may "
-        "leave a step TBD"
+        f"docs/curriculum.md line {chaining_row.line}: the step must be a number, not 'TBD'"
     ]
 
 
 def curriculum_lessons() -> list[tuple[dict, list[dict]]]:
-    """Return the lessons after users and roles, each with its steps in order."""
+    """Return every built-in lesson, each with its steps in order."""
     lessons = []
     for path in sorted(LESSON_FIXTURES.glob("*.json")):
         objects = json.loads(path.read_text(encoding="utf-8"))
         lesson = objects[0]["fields"]
-        if lesson["slug"] in LESSONS_NAMED_LATER:
-            continue
         steps = sorted(
             (item["fields"] for item in objects if item["model"] == "lessons.step"),
             key=lambda fields: fields["number"],
@@ -141,7 +132,7 @@ def curriculum_lessons() -> list[tuple[dict, list[dict]]]:
 
 def test_each_lesson_asks_a_prediction_and_ends_at_its_scenarios_console() -> None:
     lessons = curriculum_lessons()
-    assert [lesson["order"] for lesson, _ in lessons] == [3, 4, 5, 6, 7, 8, 9]
+    assert [lesson["order"] for lesson, _ in lessons] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
     for lesson, steps in lessons:
         console = f"/console/{lesson['scenario'][0]}/"
         assert any(step["action"]["kind"] == "predict" for step in steps), lesson["slug"]

@@ -63,7 +63,7 @@ def write(tmp_path: Path, objects: list[dict[str, Any]], name: str = "lesson.jso
 def test_the_built_in_lessons_load_and_dump_back_unchanged(scenarios: None) -> None:
     out = StringIO()
     call_command("loadlessons", *map(str, LESSON_FIXTURES), stdout=out)
-    assert 'Loaded lesson "roles": 9 steps.' in out.getvalue()
+    assert 'Loaded lesson "roles": 10 steps.' in out.getvalue()
     assert 'Loaded lesson "users": 6 steps.' in out.getvalue()
     for path in LESSON_FIXTURES:
         slug = json.loads(path.read_text())[0]["fields"]["slug"]
@@ -81,7 +81,7 @@ def test_a_dump_reloads_over_itself_unchanged(scenarios: None, tmp_path: Path) -
     first = tmp_path / "roles.json"
     call_command("dumplesson", "roles", "-o", str(first))
     result = load_lessons([first])
-    assert result.ok and result.replaced == ["roles"] and result.loaded == {"roles": 9}
+    assert result.ok and result.replaced == ["roles"] and result.loaded == {"roles": 10}
     second = StringIO()
     call_command("dumplesson", "roles", stdout=second)
     assert second.getvalue() == first.read_text(encoding="utf-8")
