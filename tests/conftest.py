@@ -1,12 +1,19 @@
-"""The shared cast of the test suite: the browser, and (below) the simulated world."""
+"""The suite's fixtures: the browser, the iam-roles world and shell, and scenario content.
+
+The people, accounts and policies they use are the shared cast in tests/cast.py.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.cast import ACCOUNT, IAM_ROLES, PUBLISHER, WriteFixture, load_builtin_lessons
 
 SECURITY_SUITE = Path(__file__).resolve().parent / "security"
 DATABASE_FIXTURES = {
@@ -140,10 +147,9 @@ def screenshot() -> Callable[[object, str], Path]:
     return save
 
 
-# ---- The simulated world (owned by the world work: iamlab/world, tests/world) ----------------
-# The `iam-roles` world (the IAM roles study note's story): alice (reads example-reports, may
-# assume ReportPublisher), carol (the admin who may pass lambda-admin-role to Lambda), the
-# Lambda roles and the report-builder function, an OIDC and a SAML provider with a role each.
+# ---- The iam-roles world: alice (reads example-reports, may assume ReportPublisher), carol (the
+# admin who may pass lambda-admin-role to Lambda), the Lambda roles and the report-builder
+# function, an OIDC and a SAML provider with a role each.
 
 
 @pytest.fixture
@@ -162,4 +168,92 @@ def iam_roles_world(iam_roles_spec: dict) -> object:
     return World.from_spec(iam_roles_spec)
 
 
-# ---- end of the simulated world's fixtures ----------------------------------------------------
+@pytest.fixture
+def world(iam_roles_world: object) -> object:
+    """Give the fresh iam-roles world (alice, carol and the roles of the curriculum)."""
+    return iam_roles_world
+
+
+@pytest.fixture
+def alice(world: Any) -> object:
+    """Give alice's long-term access key in the iam-roles world."""
+    return world.credentials_for_user(ACCOUNT, "alice")
+
+
+@pytest.fixture
+def carol(world: Any) -> object:
+    """Give carol's long-term access key in the iam-roles world."""
+    return world.credentials_for_user(ACCOUNT, "carol")
+
+
+@pytest.fixture
+def publisher(world: Any, alice: object) -> object:
+    """Give alice's session as ReportPublisher."""
+    from iamlab.world import Credentials
+
+    response = world.call(
+        alice,
+        "sts",
+        "AssumeRole",
+        {"RoleArn": PUBLISHER, "RoleSessionName": "alice-publishing"},
+    )
+    return Credentials.from_response(response)
+
+
+@pytest.fixture
+def console(world: object) -> object:
+    """Open a shell (a Console) over the fresh iam-roles world."""
+    from iamlab.world.cli import Console
+
+    return Console(world)
+
+
+# ---- Scenario content, loaded through the instructor's loader -----------------------------------
+
+
+@pytest.fixture
+def clean_cache() -> Iterator[None]:
+    """Empty Django's cache before and after the test (folders that cache drawings use it)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def iam_roles(db: None) -> object:
+    """Load the built-in iam-roles scenario through the instructor's loader."""
+    from iamlab.scenarios.loading import load_fixtures
+    from iamlab.scenarios.models import Scenario
+
+    result = load_fixtures([IAM_ROLES])
+    assert result.problems == []
+    return Scenario.objects.get(slug="iam-roles")
+
+
+@pytest.fixture
+def iam_roles_live(transactional_db: None) -> None:
+    """Load the iam-roles scenario for a live server (browser tests), committed for real."""
+    from iamlab.scenarios.loading import load_fixtures
+
+    assert load_fixtures([IAM_ROLES]).problems == []
+
+
+@pytest.fixture
+def lessons(db: None) -> None:
+    """Load every built-in scenario, then every built-in lesson."""
+    load_builtin_lessons()
+
+
+@pytest.fixture
+def write_fixture(tmp_path: Path) -> WriteFixture:
+    """Write a fixture file (a list of objects, or raw text) and return its path."""
+
+    def write(content: list[dict[str, Any]] | str, name: str = "scenario.json") -> Path:
+        path = tmp_path / name
+        text = content if isinstance(content, str) else json.dumps(content, indent=2)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write

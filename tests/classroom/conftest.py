@@ -5,43 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
 
 from iamlab.classroom.models import Assignment, Classroom, Membership
-from iamlab.lessons.loading import load_lessons
 from iamlab.lessons.models import Lesson
-from iamlab.scenarios.loading import load_fixtures
-from tests.lessons.conftest import LESSON_FIXTURES, ROOT
-
-IAM_ROLES = ROOT / "fixtures" / "scenarios" / "iam-roles.json"
-# The classes' tests set the first two built-in lessons (users, roles), which run in iam-roles.
-FIRST_LESSONS = [path for path in LESSON_FIXTURES if path.name[:3] in {"01-", "02-"}]
+from tests.cast import load_users_and_roles_lessons, make_user
 
 PASSWORD = "correct horse battery"
 
 
-def make_user(username: str, *, staff: bool = False) -> Any:
-    # No password: tests sign in with force_login (hashing one costs a second under load).
-    return get_user_model().objects.create_user(username, is_staff=staff)
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def load_iam_roles_lessons() -> None:
-    """Load the iam-roles scenario and the users and roles lessons, as an instructor would."""
-    assert [path.name for path in FIRST_LESSONS] == ["01-users.json", "02-roles.json"]
-    assert load_fixtures([IAM_ROLES]).problems == []
-    assert load_lessons(FIRST_LESSONS).problems == []
-
-
 @pytest.fixture
-def lessons(db: None) -> None:
-    load_iam_roles_lessons()
+def users_and_roles_lessons(db: None) -> None:
+    """Load iam-roles and the lessons the classes' tests set (users, roles)."""
+    load_users_and_roles_lessons()
 
 
 @pytest.fixture
@@ -60,7 +35,7 @@ def student(db: None) -> Any:
 
 
 @pytest.fixture
-def classroom(lessons: None, teacher: Any, student: Any) -> Classroom:
+def classroom(users_and_roles_lessons: None, teacher: Any, student: Any) -> Classroom:
     """The teacher's class: sam has joined; the users and roles lessons are set, in order."""
     classroom = Classroom.objects.create_with_code(name="Cloud security", owner=teacher)
     Membership.objects.create(classroom=classroom, student=student)

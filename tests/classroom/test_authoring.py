@@ -12,7 +12,7 @@ from django.test import Client
 from iamlab.classroom.uploads import MAX_UPLOAD_BYTES
 from iamlab.lessons.models import Lesson, Step
 from iamlab.scenarios.models import Role, Scenario
-from tests.classroom.conftest import IAM_ROLES, client_for
+from tests.cast import IAM_ROLES, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +76,7 @@ def test_a_scenario_with_its_lesson_loads_unpublished(teacher: Any) -> None:
 
 
 def test_a_replaced_scenario_and_lesson_keep_being_published_or_not(
-    lessons: None, teacher: Any
+    users_and_roles_lessons: None, teacher: Any
 ) -> None:
     Lesson.objects.filter(slug="users").update(published=False)
     client = client_for(teacher)
@@ -95,7 +95,9 @@ def test_a_replaced_scenario_and_lesson_keep_being_published_or_not(
     assert Scenario.objects.get(slug="iam-roles").published is True
 
 
-def test_a_lesson_alone_is_checked_against_its_scenario(lessons: None, teacher: Any) -> None:
+def test_a_lesson_alone_is_checked_against_its_scenario(
+    users_and_roles_lessons: None, teacher: Any
+) -> None:
     lesson = tiny_lesson(scenario="iam-rolez")
     before = counts()
 
@@ -118,7 +120,7 @@ def test_publish_at_once_leaves_the_content_published(teacher: Any) -> None:
 
 
 def test_a_broken_fixture_changes_nothing_and_lists_every_problem_with_its_place(
-    lessons: None, teacher: Any
+    users_and_roles_lessons: None, teacher: Any
 ) -> None:
     objects = scenario_objects()
     objects[0]["fields"]["difficulty"] = "impossible"
@@ -223,7 +225,7 @@ def test_an_upload_needs_the_csrf_token(teacher: Any) -> None:
 
 
 def test_publish_and_unpublish_decide_what_students_see(
-    lessons: None, teacher: Any, student: Any
+    users_and_roles_lessons: None, teacher: Any, student: Any
 ) -> None:
     staff = client_for(teacher)
     sam = client_for(student)
@@ -261,7 +263,9 @@ def test_publish_and_unpublish_decide_what_students_see(
     assert sam.get("/scenarios/iam-roles/").status_code == 200
 
 
-def test_a_publish_without_a_choice_changes_nothing(lessons: None, teacher: Any) -> None:
+def test_a_publish_without_a_choice_changes_nothing(
+    users_and_roles_lessons: None, teacher: Any
+) -> None:
     response = client_for(teacher).post("/instructor/content/lessons/roles/publish/", {})
 
     assert response.status_code == 400
@@ -270,7 +274,7 @@ def test_a_publish_without_a_choice_changes_nothing(lessons: None, teacher: Any)
 
 
 def test_a_downloaded_scenario_and_lesson_upload_back_unchanged(
-    lessons: None, teacher: Any
+    users_and_roles_lessons: None, teacher: Any
 ) -> None:
     client = client_for(teacher)
     scenario = client.get("/instructor/content/scenarios/iam-roles.json")

@@ -18,7 +18,7 @@ from iamlab.classroom.models import (
 )
 from iamlab.lessons.models import Lesson, Progress
 from iamlab.scenarios.models import Workspace
-from tests.classroom.conftest import client_for, make_user
+from tests.cast import client_for, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +162,7 @@ def test_a_students_classes_hide_unpublished_lessons(classroom: Classroom, stude
 
 
 def test_the_owner_sets_a_lesson_with_a_due_date_and_removes_it(
-    lessons: None, teacher: Any
+    users_and_roles_lessons: None, teacher: Any
 ) -> None:
     classroom = Classroom.objects.create_with_code(name="c", owner=teacher)
     client = client_for(teacher)

@@ -13,7 +13,7 @@ from iamlab.classroom.models import Classroom, Membership
 from iamlab.classroom.progress import CSV_HEADER, class_progress, spreadsheet_safe
 from iamlab.classroom.sample import generate_class
 from iamlab.scenarios.models import Scenario
-from tests.classroom.conftest import client_for, make_user
+from tests.cast import client_for, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +146,7 @@ def test_the_csv_export_neutralises_a_formula_in_a_username(
 
 
 def test_a_class_of_200_students_and_10_lessons_renders_in_a_bounded_number_of_queries(
-    lessons: None, teacher: Any, django_assert_max_num_queries: Any
+    users_and_roles_lessons: None, teacher: Any, django_assert_max_num_queries: Any
 ) -> None:
     classroom = generate_class(Scenario.objects.get(slug="iam-roles"), teacher)
     client = client_for(teacher)

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from iamlab.classroom.models import Classroom
-from tests.classroom.conftest import client_for
+from tests.cast import client_for
 
 pytestmark = pytest.mark.django_db
 

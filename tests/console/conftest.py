@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from django.core.cache import cache
 
 from iamlab.scenarios.loading import load_fixtures
 from iamlab.scenarios.models import Scenario
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
+from tests.cast import FIXTURES
 
 
 @pytest.fixture(autouse=True)
-def clean_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def iam_roles(db: None) -> Scenario:
-    assert load_fixtures([FIXTURES / "iam-roles.json"]).problems == []
-    return Scenario.objects.get(slug="iam-roles")
+def fresh_cache(clean_cache: None) -> None:
+    """Every console test starts and ends with an empty cache."""
 
 
 @pytest.fixture

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from iamlab.scenarios.loading import load_fixtures
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
-ROLE = "arn:aws:iam::111122223333:role/ReportPublisher"
+from tests.cast import PUBLISHER
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def iam_roles(transactional_db: None) -> None:
-    assert load_fixtures([FIXTURES / "iam-roles.json"]).problems == []
 
 
 def screenshots(page, screenshot, name: str) -> None:
@@ -35,9 +25,12 @@ def run(page, line: str) -> None:
     page.locator("[data-exit-code]").nth(count).wait_for()
 
 
-def test_assume_export_write_then_expire(page, screenshot, iam_roles: None) -> None:
+def test_assume_export_write_then_expire(page, screenshot, iam_roles_live: None) -> None:
     page.goto("/console/iam-roles/")
-    run(page, f"aws sts assume-role --role-arn {ROLE} --role-session-name publish --profile alice")
+    run(
+        page,
+        f"aws sts assume-role --role-arn {PUBLISHER} --role-session-name publish --profile alice",
+    )
     assert page.locator("[data-exit-code]").last.get_attribute("data-exit-code") == "0"
 
     page.get_by_role("button", name="Export the last role session").click()
@@ -64,7 +57,7 @@ def test_assume_export_write_then_expire(page, screenshot, iam_roles: None) -> N
     screenshots(page, screenshot, "console-expired")
 
 
-def test_history_and_tab_completion(page, iam_roles: None) -> None:
+def test_history_and_tab_completion(page, iam_roles_live: None) -> None:
     page.goto("/console/iam-roles/")
     run(page, "aws sts get-caller-identity --profile alice")
     prompt = page.locator("form[data-console] input[name=line]")
@@ -79,10 +72,10 @@ def test_history_and_tab_completion(page, iam_roles: None) -> None:
     assert prompt.input_value() == "aws sts assume-role --profile carol "
     prompt.fill("aws sts assume-role --role-arn arn:aws:iam::111122223333:role/Rep")
     prompt.press("Tab")
-    assert prompt.input_value() == f"aws sts assume-role --role-arn {ROLE} "
+    assert prompt.input_value() == f"aws sts assume-role --role-arn {PUBLISHER} "
 
 
-def test_console_works_without_javascript(browser, live_server, iam_roles: None) -> None:
+def test_console_works_without_javascript(browser, live_server, iam_roles_live: None) -> None:
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     page.goto("/console/iam-roles/")
@@ -95,8 +88,10 @@ def test_console_works_without_javascript(browser, live_server, iam_roles: None)
     context.close()
 
 
-def test_fix_a_trust_policy_until_the_decision_flips(page, screenshot, iam_roles: None) -> None:
-    page.goto(f"/playground/?scenario=iam-roles&entity=trust:{ROLE}")
+def test_fix_a_trust_policy_until_the_decision_flips(
+    page, screenshot, iam_roles_live: None
+) -> None:
+    page.goto(f"/playground/?scenario=iam-roles&entity=trust:{PUBLISHER}")
     assert page.locator("#playground-verdict p").first.inner_text().startswith("Allowed")
 
     page.get_by_label("Principal").fill("arn:aws:iam::111122223333:user/carol")
@@ -142,7 +137,7 @@ def test_a_policy_too_large_to_read_says_so_in_the_page(page) -> None:
     status.filter(has_text="The server refused this request (status 400)").wait_for()
 
 
-def test_what_if_passrole_verdict_comes_first(page, screenshot, iam_roles: None) -> None:
+def test_what_if_passrole_verdict_comes_first(page, screenshot, iam_roles_live: None) -> None:
     page.goto("/diagrams/scenarios/iam-roles/evaluation/")
     page.get_by_label("Principal", exact=True).select_option(label="IAM user carol")
     page.get_by_label("Action", exact=True).fill("iam:PassRole")
@@ -158,11 +153,11 @@ def test_what_if_passrole_verdict_comes_first(page, screenshot, iam_roles: None)
     screenshots(page, screenshot, "what-if-passrole")
 
 
-def test_nothing_is_wider_than_a_phone(page, iam_roles: None) -> None:
+def test_nothing_is_wider_than_a_phone(page, iam_roles_live: None) -> None:
     page.set_viewport_size({"width": 390, "height": 900})
     for url in (
         "/console/iam-roles/",
-        f"/playground/?scenario=iam-roles&entity=trust:{ROLE}",
+        f"/playground/?scenario=iam-roles&entity=trust:{PUBLISHER}",
         "/diagrams/scenarios/iam-roles/evaluation/",
     ):
         page.goto(url)

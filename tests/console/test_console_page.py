@@ -13,11 +13,13 @@ from django.core.management import call_command
 from django.test import Client
 
 from iamlab.scenarios.models import Scenario, Workspace
+from tests.cast import PUBLISHER
 
 pytestmark = pytest.mark.django_db
 
-ROLE = "arn:aws:iam::111122223333:role/ReportPublisher"
-ASSUME = f"aws sts assume-role --role-arn {ROLE} --role-session-name alice-publish --profile alice"
+ASSUME = (
+    f"aws sts assume-role --role-arn {PUBLISHER} --role-session-name alice-publish --profile alice"
+)
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -50,7 +52,7 @@ def test_page_has_the_console_component_and_the_panel(client: Client, iam_roles:
     completions = json.loads(html.unescape(re.search(r'data-completions="([^"]*)"', content)[1]))
     assert "assume-role" in completions["services"]["sts"]
     assert completions["profiles"] == ["alice", "carol"]
-    assert ROLE in completions["roles"]
+    assert PUBLISHER in completions["roles"]
     assert "export" in completions["commands"] and "aws" in completions["commands"]
 
 

@@ -14,11 +14,10 @@ from django.test import Client
 
 from iamlab.console.playground import MAX_SHARE_BYTES, decode_state, encode_state
 from iamlab.scenarios.models import Scenario
+from tests.cast import ALICE, PUBLISHER
 
 pytestmark = pytest.mark.django_db
 
-ALICE = "arn:aws:iam::111122223333:user/alice"
-ROLE = "arn:aws:iam::111122223333:role/ReportPublisher"
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -97,7 +96,7 @@ def test_context_keys_reach_the_engine(client: Client, db: None) -> None:
     fields = {
         "principal": "arn:aws:iam::444455556666:user/invoice-app",
         "actions": "sts:AssumeRole",
-        "resources": ROLE,
+        "resources": PUBLISHER,
         "identity": policy({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}),
         "resource": trust,
     }
@@ -214,7 +213,7 @@ def test_htmx_gets_the_playground_fragment(client: Client, db: None) -> None:
 
 def test_load_a_users_policies_from_a_scenario(client: Client, iam_roles: Scenario) -> None:
     page = client.get("/playground/", {"scenario": "iam-roles"}).content.decode()
-    assert f'<option value="trust:{ROLE}">ReportPublisher&#x27;s trust policy</option>' in page
+    assert f'<option value="trust:{PUBLISHER}">ReportPublisher&#x27;s trust policy</option>' in page
 
     content = client.get(
         "/playground/", {"scenario": "iam-roles", "entity": f"user:{ALICE}"}
@@ -227,9 +226,9 @@ def test_load_a_users_policies_from_a_scenario(client: Client, iam_roles: Scenar
 
 def test_load_a_trust_policy_and_evaluate_it(client: Client, iam_roles: Scenario) -> None:
     content = client.get(
-        "/playground/", {"scenario": "iam-roles", "entity": f"trust:{ROLE}"}
+        "/playground/", {"scenario": "iam-roles", "entity": f"trust:{PUBLISHER}"}
     ).content.decode()
-    assert verdict(content) == f"Allowed: {ALICE} asking for sts:AssumeRole on {ROLE}."
+    assert verdict(content) == f"Allowed: {ALICE} asking for sts:AssumeRole on {PUBLISHER}."
 
 
 def test_a_trust_policy_starts_from_the_principal_it_names(

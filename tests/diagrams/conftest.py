@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import subprocess
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-from django.core.cache import cache
 
 from iamlab.diagrams import render
+from tests.diagrams.dot_runs import DotRuns
 
 
 @pytest.fixture(autouse=True)
-def clean_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-
-
-class DotRuns:
-    """Counts how many times the renderer starts `dot`, still running it for real."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.real_run = subprocess.run
-
-    def __call__(self, *args: Any, **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
-        self.count += 1
-        return self.real_run(*args, **kwargs)
+def fresh_cache(clean_cache: None) -> None:
+    """Every diagrams test starts and ends with an empty cache."""
 
 
 @pytest.fixture

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-from iamlab.scenarios.loading import load_fixtures
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def iam_roles(transactional_db: None) -> None:
-    assert load_fixtures([FIXTURES / "iam-roles.json"]).problems == []
-
-
 def test_trust_diagram_is_an_image_with_a_name_a_legend_and_a_description(
-    page, iam_roles: None
+    page, iam_roles_live: None
 ) -> None:
     response = page.goto("/diagrams/scenarios/iam-roles/trust/")
     assert response.status == 200
@@ -37,7 +26,7 @@ def test_trust_diagram_is_an_image_with_a_name_a_legend_and_a_description(
     assert description.is_visible()
 
 
-def test_what_if_form_works_without_javascript(page, iam_roles: None) -> None:
+def test_what_if_form_works_without_javascript(page, iam_roles_live: None) -> None:
     page.goto("/diagrams/scenarios/iam-roles/evaluation/")
     page.get_by_label("Principal", exact=True).select_option(label="IAM user alice")
     page.get_by_label("Action", exact=True).fill("s3:PutObject")

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.test import Client
 
 from iamlab.scenarios.loading import load_fixtures
 from iamlab.scenarios.models import Scenario, Workspace
 from iamlab.world.cli import Console
+from tests.cast import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
 ASSUME = (
     "aws sts assume-role --role-arn arn:aws:iam::111122223333:role/ReportPublisher "
     "--role-session-name {name} --profile alice"

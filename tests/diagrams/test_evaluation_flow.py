@@ -11,8 +11,7 @@ from iamlab.diagrams.graph import to_dot
 from iamlab.diagrams.legend import EdgeKind, Mark, NodeKind
 from iamlab.world import World
 from iamlab.world.examples import ACCOUNT_ID, iam_roles_spec
-
-from .worlds import edges, node_by_title
+from tests.diagrams.worlds import edges, node_by_title
 
 ALICE = f"arn:aws:iam::{ACCOUNT_ID}:user/alice"
 PUBLISHER = f"arn:aws:iam::{ACCOUNT_ID}:role/ReportPublisher"

@@ -4,27 +4,17 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
 import pytest
 from django.test import Client
 from pytest_django.fixtures import Settings
 
-from iamlab.scenarios.loading import load_fixtures
 from iamlab.scenarios.models import Scenario, Workspace
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
 SCRIPT = "<script>alert(1)</script>"
 ARROW = '"a" -> "b"'
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def iam_roles(db: None) -> Scenario:
-    result = load_fixtures([FIXTURES / "iam-roles.json"])
-    assert result.problems == []
-    return Scenario.objects.get(slug="iam-roles")
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from pytest_django.fixtures import Settings
 from iamlab.diagrams.graph import Diagram, to_dot
 from iamlab.diagrams.legend import EdgeKind, NodeKind
 from iamlab.diagrams.render import CACHE_PREFIX, MAX_DOT_BYTES, dot_digest, render_svg
-
-from .conftest import DotRuns
+from tests.diagrams.dot_runs import DotRuns
 
 
 def small_dot(name: str = "alice") -> str:

@@ -12,8 +12,8 @@ from iamlab.diagrams.sessions import session_graph
 from iamlab.world import AwsError, World
 from iamlab.world.credentials import Credentials
 from iamlab.world.examples import ACCOUNT_ID, CAROL_KEY_ID, OIDC_PROVIDER_ARN, iam_roles_spec
-
-from .worlds import arn, edges, node_by_title, policy, trusts
+from tests.cast import arn, policy, trust
+from tests.diagrams.worlds import edges, node_by_title
 
 PUBLISHER = f"arn:aws:iam::{ACCOUNT_ID}:role/ReportPublisher"
 
@@ -22,7 +22,7 @@ def chaining_spec() -> dict[str, Any]:
     """The iam-roles world plus a role that ReportPublisher's sessions may assume."""
     spec = iam_roles_spec()
     spec["accounts"][0]["roles"].append(
-        {"name": "Archiver", "trust_policy": trusts({"AWS": arn("role", "ReportPublisher")})}
+        {"name": "Archiver", "trust_policy": trust({"AWS": arn("role", "ReportPublisher")})}
     )
     return spec
 

@@ -14,17 +14,8 @@ from iamlab.diagrams.trust import trust_graph
 from iamlab.diagrams.trust_analysis import trust_audience
 from iamlab.world import World
 from iamlab.world.examples import iam_roles_spec
-
-from .worlds import (
-    ACCOUNT,
-    arn,
-    edges,
-    escalation_spec,
-    may_assume,
-    node_by_title,
-    policy,
-    trusts,
-)
+from tests.cast import ACCOUNT, arn, policy, trust
+from tests.diagrams.worlds import edges, escalation_spec, may_assume, node_by_title
 
 MFA = "if aws:MultiFactorAuthPresent = true"
 PASS_TO_LAMBDA = "iam:PassRole to lambda.amazonaws.com"
@@ -225,13 +216,13 @@ def test_trust_audience_reads_every_principal_form() -> None:
     )
     assert audience.accounts == {ACCOUNT}
     assert audience.arns == {arn("user", "eve")}
-    assert trust_audience(trusts({"AWS": arn("role", "service-role/Deployer")})).arns == {
+    assert trust_audience(trust({"AWS": arn("role", "service-role/Deployer")})).arns == {
         arn("role", "Deployer")
     }
     assert audience.services == {"ec2.amazonaws.com"}
     assert audience.federated == {"accounts.google.com"}
     assert audience.everyone is False
-    assert trust_audience(trusts("*")).everyone is True
+    assert trust_audience(trust("*")).everyone is True
     assert trust_audience(
         {"Statement": {"Effect": "Allow", "NotPrincipal": {"AWS": ACCOUNT}}}
     ).unknown

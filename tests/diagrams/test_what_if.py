@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
 import pytest
 from django.test import Client
 
 from iamlab.scenarios.loading import load_fixtures
+from tests.cast import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
 PAGE = "/diagrams/scenarios/{}/evaluation/"
 CAROL = "arn:aws:iam::111122223333:user/carol"
 LAMBDA_ADMIN = "arn:aws:iam::111122223333:role/service-role/lambda-admin-role"

@@ -1,4 +1,6 @@
-"""Small worlds for the diagrams tests, each built to show one thing a diagram must draw."""
+"""Small worlds for the diagrams tests, each built to show one thing a diagram must draw.
+
+Their people and policies come from the shared cast (tests/cast.py)."""
 
 from __future__ import annotations
 
@@ -6,21 +8,7 @@ from typing import Any
 
 from iamlab.diagrams.graph import Diagram
 from iamlab.diagrams.legend import EdgeKind
-
-ACCOUNT = "111122223333"
-PARTNER = "444455556666"
-
-
-def arn(kind: str, name: str, account: str = ACCOUNT) -> str:
-    return f"arn:aws:iam::{account}:{kind}/{name}"
-
-
-def policy(*statements: dict[str, Any]) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
-
-
-def trusts(principal: dict[str, Any] | str, **extra: Any) -> dict[str, Any]:
-    return policy({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole", **extra})
+from tests.cast import ACCOUNT, ADMINISTRATOR_ACCESS, OTHER_ACCOUNT, arn, policy, trust
 
 
 def may_assume(*role_names: str) -> dict[str, Any]:
@@ -34,9 +22,6 @@ def may_assume(*role_names: str) -> dict[str, Any]:
             }
         ),
     }
-
-
-ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
 
 
 def escalation_spec() -> dict[str, Any]:
@@ -83,22 +68,22 @@ def escalation_spec() -> dict[str, Any]:
                 "roles": [
                     {
                         "name": "Operator",
-                        "trust_policy": trusts({"AWS": arn("user", "eve")}),
+                        "trust_policy": trust({"AWS": arn("user", "eve")}),
                         "inline_policies": [may_assume("Breakglass")],
                     },
                     {
                         "name": "Breakglass",
-                        "trust_policy": trusts({"AWS": arn("role", "Operator")}),
+                        "trust_policy": trust({"AWS": arn("role", "Operator")}),
                         "managed_policies": [ADMINISTRATOR_ACCESS],
                     },
                     {
                         "name": "LambdaAdmin",
-                        "trust_policy": trusts({"Service": "lambda.amazonaws.com"}),
+                        "trust_policy": trust({"Service": "lambda.amazonaws.com"}),
                         "managed_policies": [ADMINISTRATOR_ACCESS],
                     },
                     {
                         "name": "Auditor",
-                        "trust_policy": trusts(
+                        "trust_policy": trust(
                             {"AWS": ACCOUNT},
                             Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}},
                         ),
@@ -106,12 +91,12 @@ def escalation_spec() -> dict[str, Any]:
                     },
                     {
                         "name": "PartnerAccess",
-                        "trust_policy": trusts(
-                            {"AWS": f"arn:aws:iam::{PARTNER}:root"},
+                        "trust_policy": trust(
+                            {"AWS": f"arn:aws:iam::{OTHER_ACCOUNT}:root"},
                             Condition={"StringEquals": {"sts:ExternalId": "Unicorn42"}},
                         ),
                     },
-                    {"name": "Unused", "trust_policy": trusts({"AWS": ACCOUNT})},
+                    {"name": "Unused", "trust_policy": trust({"AWS": ACCOUNT})},
                 ],
             }
         ],

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import copy
 
-from engine_cast import ALICE, OBJECT, SESSION, allow, deny, policy, simulation
-
 from iamlab.engine import simulate
+from tests.cast import ALICE, OBJECT, SESSION, allow, deny, policy, simulation
 
 
 def test_changing_one_explanation_leaves_the_next_one_untouched() -> None:

@@ -8,9 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from engine_cast import ALICE, OBJECT, allow, policy, simulation
-
 from iamlab.engine.cli import main
+from tests.cast import ALICE, OBJECT, allow, policy, simulation
 
 REPO = Path(__file__).resolve().parents[2]
 ALLOWED_DOC = simulation(

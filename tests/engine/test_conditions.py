@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from engine_cast import ALICE, OBJECT, allow, policy, simulation
 
 from iamlab.engine import simulate
+from tests.cast import ALICE, OBJECT, allow, policy, simulation
 
 
 def decide(condition: dict, context: dict | None = None, version: str = "2012-10-17") -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from engine_cast import (
+
+from iamlab.engine import simulate
+from tests.cast import (
     ACCOUNT,
     ALICE,
     BOB_ELSEWHERE,
@@ -26,8 +28,6 @@ from engine_cast import (
     simulation,
     trust,
 )
-
-from iamlab.engine import simulate
 
 ALLOWED, EXPLICIT, IMPLICIT = "Allowed", "ExplicitlyDenied", "ImplicitlyDenied"
 READ = policy(allow("s3:GetObject", f"{BUCKET}/*"))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from engine_cast import (
+from iamlab.engine import simulate
+from tests.cast import (
     ACCOUNT,
     ALICE,
     BOB_ELSEWHERE,
@@ -20,8 +21,6 @@ from engine_cast import (
     simulation,
     trust,
 )
-
-from iamlab.engine import simulate
 
 STEP_KEYS = {"step", "policy_type", "present", "result", "note"}
 RESULTS = {"Allow", "Deny", "NoMatch", "NotApplicable", "Skipped"}

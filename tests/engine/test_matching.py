@@ -5,12 +5,12 @@ from __future__ import annotations
 from functools import cache
 from unittest import mock
 
-from engine_cast import ACCOUNT, ALICE, OBJECT, ROLE, SESSION, allow, deny, policy, simulation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iamlab.engine import simulate
 from iamlab.engine.wildcard import compile_pattern, compile_segments
+from tests.cast import ACCOUNT, ALICE, OBJECT, ROLE, SESSION, allow, deny, policy, simulation
 
 ALPHABET = "ab*?:/"
 TEXT_ALPHABET = "ab:/*?"

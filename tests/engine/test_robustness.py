@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from unittest import mock
 
-from engine_cast import ALICE, OBJECT, allow, policy, simulation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iamlab.engine import PolicyType, simulate, validate_policy
+from tests.cast import ALICE, OBJECT, allow, policy, simulation
 
 JSON_VALUES = st.recursive(
     st.none()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from engine_cast import (
+
+from iamlab.engine import PolicyType, statement_principals
+from iamlab.engine.conditions import satisfying_value
+from tests.cast import (
     ACCOUNT,
     ALICE,
     LAMBDA,
@@ -16,9 +19,6 @@ from engine_cast import (
     deny,
     policy,
 )
-
-from iamlab.engine import PolicyType, statement_principals
-from iamlab.engine.conditions import satisfying_value
 
 
 def kinds(document: dict, policy_type: PolicyType) -> list[list[tuple[str, ...]]]:

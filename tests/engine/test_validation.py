@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from engine_cast import ALICE, OBJECT, allow, deny, policy, simulation, trust
 
 from iamlab.engine import PolicyType, simulate, validate_policy
+from tests.cast import ALICE, OBJECT, allow, deny, policy, simulation, trust
 
 MALFORMED = "MalformedPolicyDocument"
 

@@ -12,11 +12,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.lessons.conftest import ROOT, load_builtin_lessons
+from tests.cast import REPOSITORY, load_builtin_lessons
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = ROOT / "test-results" / "lessons"
+SHOTS = REPOSITORY / "test-results" / "lessons"
 ROLE_ARN = "arn:aws:iam::111122223333:role/ReportPublisher"
 ASSUME = f"aws sts assume-role --role-arn {ROLE_ARN} --role-session-name alice-publishing"
 KEY_STEPS = {3, 4, 6, 8}

@@ -9,11 +9,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.lessons.conftest import ROOT, load_builtin_lessons
+from tests.cast import REPOSITORY, load_builtin_lessons
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = ROOT / "test-results" / "lessons"
+SHOTS = REPOSITORY / "test-results" / "lessons"
 ADMIN_ROLE = "arn:aws:iam::111122223333:role/service-role/lambda-admin-role"
 SWITCH = (
     f"aws lambda update-function-configuration --function-name report-builder --role {ADMIN_ROLE}"

@@ -10,14 +10,9 @@ from iamlab.lessons.goals import GoalContext, GoalProblem, describe_goal, goal_m
 from iamlab.lessons.identities import acting_as
 from iamlab.world import World
 from iamlab.world.cli import Console
+from tests.cast import PUBLISHER
 
-ROLE_ARN = "arn:aws:iam::111122223333:role/ReportPublisher"
-ASSUME = f"aws sts assume-role --role-arn {ROLE_ARN} --role-session-name s1 --profile alice"
-
-
-@pytest.fixture
-def console(iam_roles_world: World) -> Console:
-    return Console(iam_roles_world)
+ASSUME = f"aws sts assume-role --role-arn {PUBLISHER} --role-session-name s1 --profile alice"
 
 
 def met(goal: dict[str, Any], console: Console, since: int = 0, **kwargs: Any) -> bool:
@@ -217,7 +212,7 @@ def test_acting_as_follows_the_clis_order(console: Console) -> None:
 
 
 def test_a_role_profile_acts_as_the_role_before_it_assumes_it(console: Console) -> None:
-    console.run(f"aws configure set role_arn {ROLE_ARN} --profile publisher")
+    console.run(f"aws configure set role_arn {PUBLISHER} --profile publisher")
     console.run("aws configure set source_profile alice --profile publisher")
     console.run("export AWS_PROFILE=publisher")
     assert met({"acting_as": {"role": "ReportPublisher"}}, console)

@@ -17,13 +17,8 @@ from django.test import Client
 from iamlab.lessons.loading import load_lessons
 from iamlab.lessons.models import Lesson, Step
 from iamlab.scenarios.loading import load_fixtures
-from tests.lessons.conftest import (
-    LESSON_FIXTURES,
-    SCENARIO_FIXTURES,
-    fixture_lessons,
-    perform_solution,
-    step_status,
-)
+from tests.cast import LESSON_FIXTURES, SCENARIO_FIXTURES
+from tests.lessons.steps import fixture_lessons, perform_solution, step_status
 
 pytestmark = pytest.mark.django_db
 

@@ -15,11 +15,10 @@ from iamlab.lessons.loading import load_lessons
 from iamlab.lessons.models import Progress, StepProgress
 from iamlab.scenarios.loading import load_fixtures
 from iamlab.scenarios.models import Workspace
-from tests.lessons.conftest import step_status
+from tests.cast import ACCOUNT
+from tests.lessons.steps import step_status
 
 pytestmark = pytest.mark.django_db
-
-ACCOUNT = "111122223333"
 
 
 def open_users_lesson_to_step_3(client: Client) -> None:

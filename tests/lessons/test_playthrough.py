@@ -11,13 +11,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from tests.lessons.conftest import (
-    LESSON_FIXTURES,
-    fixture_lessons,
-    load_builtin_lessons,
-    perform_solution,
-    step_status,
-)
+from tests.cast import LESSON_FIXTURES, load_builtin_lessons
+from tests.lessons.steps import fixture_lessons, perform_solution, step_status
 
 # A line that runs in any world and meets no goal: it makes no call and sets nothing.
 HARMLESS_LINE = "echo nothing to see here"

@@ -130,7 +130,7 @@ def test_choices_are_limited_to_the_scenario_being_edited(
     staff_client: Client, iam_roles: Scenario
 ) -> None:
     from iamlab.scenarios.loading import load_fixtures
-    from tests.scenarios.conftest import FIXTURES
+    from tests.cast import FIXTURES
 
     assert load_fixtures([FIXTURES / "role-chaining.json"]).problems == []
     role = Role.objects.get(name="ReportPublisher")

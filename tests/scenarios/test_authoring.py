@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from tests.scenarios.conftest import FIXTURES, row_counts
+from tests.cast import FIXTURES, row_counts
 
 pytestmark = pytest.mark.django_db
 

@@ -5,19 +5,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from iamlab.scenarios.loading import load_fixtures
-from tests.scenarios.conftest import IAM_ROLES
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def iam_roles_loaded(transactional_db: None) -> None:
-    assert load_fixtures([IAM_ROLES]).problems == []
-
-
 def test_student_goes_from_the_list_to_a_role_and_its_trust_policy(
-    page: Page, iam_roles_loaded: None
+    page: Page, iam_roles_live: None
 ) -> None:
     page.goto("/scenarios/")
     page.get_by_role("link", name="IAM roles: assume, act, expire").click()

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from iamlab.scenarios.checks import check_scenarios
 from iamlab.scenarios.models import Scenario, scenario_content
-from tests.scenarios.conftest import ACCOUNT, IAM_ROLES, WriteFixture, small_scenario
+from tests.cast import ACCOUNT, IAM_ROLES, WriteFixture, small_scenario
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from iamlab.scenarios.models import (
     Scenario,
     User,
 )
-from tests.scenarios.conftest import IAM_ROLES
+from tests.cast import IAM_ROLES
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from iamlab.scenarios.models import Scenario
-from tests.scenarios.conftest import FIXTURES, row_counts
+from tests.cast import FIXTURES, row_counts
 
 pytestmark = pytest.mark.django_db
 

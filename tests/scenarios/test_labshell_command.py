@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from iamlab.scenarios.models import Scenario, Workspace
-from tests.scenarios.conftest import WriteFixture, small_scenario
+from tests.cast import WriteFixture, small_scenario
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from iamlab.scenarios.limits import (
 )
 from iamlab.scenarios.loading import dump_scenario, load_fixtures
 from iamlab.scenarios.models import LambdaFunction, ManagedPolicy, Role, Scenario
-from tests.scenarios.conftest import IAM_ROLES, WriteFixture, row_counts, small_scenario
+from tests.cast import IAM_ROLES, WriteFixture, row_counts, small_scenario
 
 pytestmark = pytest.mark.django_db
 

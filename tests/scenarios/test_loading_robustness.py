@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from iamlab.scenarios.loading import load_fixtures
 from iamlab.scenarios.models import Scenario
-from tests.scenarios.conftest import row_counts, small_scenario
+from tests.cast import row_counts, small_scenario
 
 pytestmark = pytest.mark.django_db
 

@@ -27,14 +27,7 @@ from iamlab.scenarios.models import (
     User,
     Workspace,
 )
-from tests.scenarios.conftest import (
-    ACCOUNT,
-    FIXTURES,
-    IAM_ROLES,
-    WriteFixture,
-    row_counts,
-    small_scenario,
-)
+from tests.cast import ACCOUNT, FIXTURES, IAM_ROLES, WriteFixture, row_counts, small_scenario
 
 pytestmark = pytest.mark.django_db
 

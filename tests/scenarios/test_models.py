@@ -17,11 +17,11 @@ from iamlab.scenarios.models import (
     User,
     scenario_content,
 )
-from tests.scenarios.conftest import ACCOUNT, statement
+from tests.cast import ACCOUNT, policy_of
 
 pytestmark = pytest.mark.django_db
 
-TRUST_ALICE = statement(
+TRUST_ALICE = policy_of(
     Effect="Allow",
     Principal={"AWS": f"arn:aws:iam::{ACCOUNT}:user/alice"},
     Action="sts:AssumeRole",
@@ -93,14 +93,14 @@ def test_the_database_refuses_a_session_duration_out_of_range(account: Account) 
 
 def test_an_inline_policy_has_exactly_one_owner(account: Account) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
-        InlinePolicy.objects.create(name="Orphan", document=statement(Effect="Allow"))
+        InlinePolicy.objects.create(name="Orphan", document=policy_of(Effect="Allow"))
 
 
 def test_trust_policy_is_checked_by_the_engine_with_its_path(account: Account) -> None:
     role = Role(
         account=account,
         name="Nobody",
-        trust_policy=statement(Effect="Allow", Action="sts:AssumeRole"),
+        trust_policy=policy_of(Effect="Allow", Action="sts:AssumeRole"),
     )
 
     with pytest.raises(ValidationError) as invalid:
@@ -119,7 +119,7 @@ def test_a_managed_policy_may_not_name_a_principal(account: Account) -> None:
     policy = ManagedPolicy(
         account=account,
         name="Odd",
-        document=statement(Effect="Allow", Action="s3:GetObject", Resource="*", Principal="*"),
+        document=policy_of(Effect="Allow", Action="s3:GetObject", Resource="*", Principal="*"),
     )
 
     with pytest.raises(ValidationError) as invalid:

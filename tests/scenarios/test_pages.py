@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from iamlab.scenarios.models import Role, Scenario
-from tests.scenarios.conftest import WriteFixture, small_scenario
+from tests.cast import WriteFixture, small_scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +135,7 @@ def test_a_role_with_no_permission_policy_says_so(client: Client, iam_roles: Sce
 
 def test_the_overview_lists_groups_with_members_and_policies(client: Client) -> None:
     from iamlab.scenarios.loading import load_fixtures
-    from tests.scenarios.conftest import FIXTURES
+    from tests.cast import FIXTURES
 
     assert load_fixtures([FIXTURES / "privilege-escalation.json"]).problems == []
 

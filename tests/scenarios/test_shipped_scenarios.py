@@ -8,11 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from tests.scenarios.conftest import FIXTURES
+from tests.cast import ACCOUNT, FIXTURES
 
 pytestmark = pytest.mark.django_db
-
-ACCOUNT = "111122223333"
 
 
 def play(slug: str, lines: list[str]) -> list[dict[str, object]]:

@@ -12,23 +12,23 @@ from iamlab.scenarios import snapshots
 from iamlab.scenarios.models import Scenario, Workspace
 from iamlab.scenarios.models.workspaces import WorkspaceSession
 from iamlab.world.cli import Console
+from tests.cast import PUBLISHER
 
 pytestmark = pytest.mark.django_db
 
-ROLE = "arn:aws:iam::111122223333:role/ReportPublisher"
 # Clock moves, an assumed role whose keys are exported, a role profile, files, a prompt.
 LOG = [
     "aws sts get-caller-identity --profile alice",
     "sleep 600",
     "export AWS_PROFILE=alice",
-    f"CREDS=$(aws sts assume-role --role-arn {ROLE} --role-session-name snap "
+    f"CREDS=$(aws sts assume-role --role-arn {PUBLISHER} --role-session-name snap "
     "--query Credentials --output text)",
-    "aws sts assume-role --role-arn " + ROLE + " --role-session-name snap "
+    "aws sts assume-role --role-arn " + PUBLISHER + " --role-session-name snap "
     "--query Credentials.AccessKeyId --output text > key.txt",
     "export AWS_ACCESS_KEY_ID=$(cat key.txt)",
     "cat key.txt",
     "unset AWS_ACCESS_KEY_ID",
-    f"aws configure set role_arn {ROLE} --profile pub",
+    f"aws configure set role_arn {PUBLISHER} --profile pub",
     "aws configure set source_profile alice --profile pub",
     "aws configure set mfa_serial arn:aws:iam::111122223333:mfa/alice --profile pub",
     "aws sts get-caller-identity --profile pub",

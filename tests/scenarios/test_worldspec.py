@@ -11,7 +11,7 @@ from iamlab.scenarios.models import AccessKey, IdentityProvider, Role, Scenario,
 from iamlab.scenarios.worldspec import Location, build_spec
 from iamlab.world import World
 from iamlab.world.examples import iam_roles_spec
-from tests.scenarios.conftest import ACCOUNT, FIXTURES, WriteFixture, small_scenario
+from tests.cast import ACCOUNT, FIXTURES, WriteFixture, small_scenario
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.test import Client
 
-from tests.security.conftest import PAYLOADS, SCRIPT
+from tests.security.hostile import PAYLOADS, SCRIPT
 from tests.security.surface import DOWNLOADS, PAGES, SLUG
 
 pytestmark = pytest.mark.django_db

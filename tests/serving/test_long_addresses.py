@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import urllib.parse
 
-from tests.serving.conftest import Browser, Server
+from tests.serving.servers import Browser, Server
 
 EVALUATION = "/diagrams/scenarios/iam-roles/evaluation/"
 

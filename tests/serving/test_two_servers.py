@@ -9,7 +9,7 @@ import sqlite3
 import subprocess
 import sys
 
-from tests.serving.conftest import PROJECT, Browser, Server, manage
+from tests.serving.servers import PROJECT, Browser, Server, manage
 
 PASSWORD = "correct-horse-battery-9"
 LINES = [

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from world_helpers import fails
 
 from iamlab.world import Credentials, World
 from iamlab.world.examples import ALICE_KEY_ID, ALICE_SECRET
+from tests.cast import fails
 
 INVALID = "The security token included in the request is invalid."
 SIGNATURE = (

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from world_helpers import arn
-
 from iamlab.world import Credentials, World
+from tests.cast import arn
 
 
 def test_assume_role_event(world: World, alice: Credentials) -> None:

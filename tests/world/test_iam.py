@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from world_helpers import arn, fails, policy_json
 
 from iamlab.world import Credentials, World
 from iamlab.world.examples import ACCOUNT_ID
+from tests.cast import arn, fails, policy_json
 
 TRUST_LAMBDA = policy_json(
     {

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
-from world_helpers import arn, fails
-
 from iamlab.world import Credentials, World
 from iamlab.world.examples import ACCOUNT_ID
+from tests.cast import arn, fails
 
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:111122223333:function:report-builder"
 LAMBDA_ROLE = arn("role", "service-role/lambda-role")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 
-from world_helpers import arn, fails, policy_json
-
 from iamlab.world import Credentials, World
 from iamlab.world.authz import request_context
 from iamlab.world.callers import resolve_caller
 from iamlab.world.examples import ACCOUNT_ID
+from tests.cast import arn, fails, policy_json
 
 COMMON = {
     "aws:CurrentTime": "2026-01-05T09:00:00Z",

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
-from world_helpers import arn, fails, policy_json
-
 from iamlab.world import Credentials, World
 from iamlab.world.examples import ACCOUNT_ID
+from tests.cast import arn, fails, policy_json
 
 REPORTS = "example-reports"
 

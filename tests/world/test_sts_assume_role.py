@@ -6,10 +6,10 @@ import hashlib
 import json
 
 import pytest
-from world_helpers import arn, fails, policy_json
 
 from iamlab.world import Credentials, World
 from iamlab.world.examples import ACCOUNT_ID
+from tests.cast import arn, fails, policy_json
 
 PUBLISHER = arn("role", "ReportPublisher")
 

@@ -6,11 +6,11 @@ import base64
 import json
 
 import pytest
-from world_helpers import arn, fails, policy_json
 
 from iamlab.world import Credentials, World
 from iamlab.world.examples import ACCOUNT_ID, OIDC_PROVIDER_ARN, SAML_PROVIDER_ARN
 from iamlab.world.federation import name_qualifier
+from tests.cast import arn, fails, policy_json
 
 DEPLOY = arn("role", "GitHubActionsDeploy")
 READERS = arn("role", "CorpReportReaders")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from world_helpers import arn
-
 from iamlab.world import World
+from tests.cast import arn
 
 
 def test_simulate_who_may_assume_what(world: World) -> None:

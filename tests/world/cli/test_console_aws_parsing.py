@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from console_cast import PUBLISHER_ARN, unknown, usage
 
 from iamlab.world import World
 from iamlab.world.cli import Console
 from iamlab.world.cli.errors import USAGE
+from tests.cast import PUBLISHER
+from tests.world.cli.expected import unknown, usage
 
-ASSUME = f"aws sts assume-role --role-arn {PUBLISHER_ARN} --profile alice"
+ASSUME = f"aws sts assume-role --role-arn {PUBLISHER} --profile alice"
 
 
 @pytest.mark.parametrize(
@@ -187,7 +188,7 @@ def test_a_missing_parameter_file_is_a_parameter_error(console: Console) -> None
 def test_equals_form_and_global_options_anywhere(console: Console, world: World) -> None:
     result = console.run(
         f"aws --output=text sts assume-role --role-session-name=s1 --profile alice "
-        f"--role-arn={PUBLISHER_ARN} --query AssumedRoleUser.Arn"
+        f"--role-arn={PUBLISHER} --query AssumedRoleUser.Arn"
     )
     assert result.stdout == "arn:aws:sts::111122223333:assumed-role/ReportPublisher/s1\n"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from console_cast import ACCOUNT, ALICE_ARN, CAROL_ARN, NO_CREDENTIALS, PUBLISHER_ARN
-
 from iamlab.world import World
 from iamlab.world.cli import Console
 from iamlab.world.examples import ALICE_KEY_ID, ALICE_SECRET, CAROL_KEY_ID, CAROL_SECRET
+from tests.cast import ACCOUNT, ALICE, CAROL, PUBLISHER
+from tests.world.cli.expected import NO_CREDENTIALS
 
 WHO = "aws sts get-caller-identity --query Arn --output text"
 EXPORT_CAROL = f"export AWS_ACCESS_KEY_ID={CAROL_KEY_ID} AWS_SECRET_ACCESS_KEY={CAROL_SECRET}"
@@ -28,8 +28,8 @@ def test_without_any_credentials_the_cli_says_so_with_exit_253(console: Console)
 
 
 def test_every_user_with_an_access_key_is_a_profile(console: Console) -> None:
-    assert console.run(f"{WHO} --profile alice").stdout == f"{ALICE_ARN}\n"
-    assert console.run(f"{WHO} --profile carol").stdout == f"{CAROL_ARN}\n"
+    assert console.run(f"{WHO} --profile alice").stdout == f"{ALICE}\n"
+    assert console.run(f"{WHO} --profile carol").stdout == f"{CAROL}\n"
     assert console.run("aws configure list-profiles").stdout == "alice\ncarol\n"
 
 
@@ -45,25 +45,25 @@ def test_an_unknown_profile_is_a_configuration_error(console: Console) -> None:
 
 def test_aws_profile_selects_the_profile(console: Console) -> None:
     console.run("export AWS_PROFILE=alice")
-    assert console.run(WHO).stdout == f"{ALICE_ARN}\n"
+    assert console.run(WHO).stdout == f"{ALICE}\n"
 
 
 def test_environment_keys_beat_aws_profile(console: Console) -> None:
     console.run("export AWS_PROFILE=alice")
     console.run(EXPORT_CAROL)
-    assert console.run(WHO).stdout == f"{CAROL_ARN}\n"
+    assert console.run(WHO).stdout == f"{CAROL}\n"
 
 
 def test_an_explicit_profile_beats_environment_keys(console: Console) -> None:
     console.run(EXPORT_CAROL)
-    assert console.run(f"{WHO} --profile alice").stdout == f"{ALICE_ARN}\n"
+    assert console.run(f"{WHO} --profile alice").stdout == f"{ALICE}\n"
 
 
 def test_unset_environment_keys_fall_back_to_the_profile(console: Console) -> None:
     console.run("export AWS_PROFILE=alice")
     console.run(EXPORT_CAROL)
     console.run("unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY")
-    assert console.run(WHO).stdout == f"{ALICE_ARN}\n"
+    assert console.run(WHO).stdout == f"{ALICE}\n"
 
 
 def test_variables_that_are_not_exported_are_not_credentials(console: Console) -> None:
@@ -96,14 +96,14 @@ def test_a_wrong_secret_is_rejected_by_the_world(console: Console) -> None:
 def test_configured_static_keys_make_a_profile(console: Console) -> None:
     console.run(f"aws configure set aws_access_key_id {CAROL_KEY_ID} --profile ops")
     console.run(f"aws configure set aws_secret_access_key {CAROL_SECRET} --profile ops")
-    assert console.run(f"{WHO} --profile ops").stdout == f"{CAROL_ARN}\n"
+    assert console.run(f"{WHO} --profile ops").stdout == f"{CAROL}\n"
     assert console.run("aws configure get aws_access_key_id --profile ops").stdout == (
         f"{CAROL_KEY_ID}\n"
     )
 
 
 def configure_publisher(console: Console) -> None:
-    console.run(f"aws configure set role_arn {PUBLISHER_ARN} --profile publisher")
+    console.run(f"aws configure set role_arn {PUBLISHER} --profile publisher")
     console.run("aws configure set source_profile alice --profile publisher")
 
 
@@ -116,7 +116,7 @@ def test_a_role_profile_assumes_the_role_on_first_use(console: Console, world: W
     )
     assert assume_role_calls(world) == ["botocore-session-1767603600"]
     source = next(event for event in world.events if event.operation == "AssumeRole")
-    assert source.caller.principal_arn == ALICE_ARN
+    assert source.caller.principal_arn == ALICE
 
 
 def test_a_role_profile_reuses_its_credentials_until_close_to_expiry(
@@ -147,19 +147,19 @@ def test_a_role_profile_assumes_again_after_expiry(console: Console, world: Worl
 
 
 def test_a_role_profile_the_source_may_not_assume_fails_like_assume_role(console: Console) -> None:
-    console.run(f"aws configure set role_arn {PUBLISHER_ARN} --profile carol-publisher")
+    console.run(f"aws configure set role_arn {PUBLISHER} --profile carol-publisher")
     console.run("aws configure set source_profile carol --profile carol-publisher")
     result = console.run(f"{WHO} --profile carol-publisher")
     assert result.exit_code == 254
     assert result.stderr == (
         "\nAn error occurred (AccessDenied) when calling the AssumeRole operation: User: "
-        f"{CAROL_ARN} is not authorized to perform: sts:AssumeRole on resource: {PUBLISHER_ARN} "
+        f"{CAROL} is not authorized to perform: sts:AssumeRole on resource: {PUBLISHER} "
         "because no role trust policy allows the sts:AssumeRole action\n"
     )
 
 
 def test_a_role_profile_with_a_missing_source_profile_is_a_config_error(console: Console) -> None:
-    console.run(f"aws configure set role_arn {PUBLISHER_ARN} --profile p")
+    console.run(f"aws configure set role_arn {PUBLISHER} --profile p")
     console.run("aws configure set source_profile ghost --profile p")
     result = console.run(f"{WHO} --profile p")
     assert (result.exit_code, result.stderr) == (
@@ -170,7 +170,7 @@ def test_a_role_profile_with_a_missing_source_profile_is_a_config_error(console:
 
 def test_a_loop_of_role_profiles_is_detected(console: Console) -> None:
     for profile, source in (("a", "b"), ("b", "a")):
-        console.run(f"aws configure set role_arn {PUBLISHER_ARN} --profile {profile}")
+        console.run(f"aws configure set role_arn {PUBLISHER} --profile {profile}")
         console.run(f"aws configure set source_profile {source} --profile {profile}")
     result = console.run(f"{WHO} --profile a")
     assert (result.exit_code, result.stderr) == (
@@ -254,7 +254,7 @@ def test_lab_whoami_describes_the_credentials_without_calling_aws(
     configure_publisher(console)
     console.run("export AWS_PROFILE=publisher")
     assert console.run("lab whoami").stdout == (
-        f"the role profile publisher: the next aws command assumes {PUBLISHER_ARN} with the "
+        f"the role profile publisher: the next aws command assumes {PUBLISHER} with the "
         "credentials of the profile alice\n"
     )
     assert world.events == []
@@ -303,7 +303,7 @@ def test_a_web_identity_profile_and_a_missing_token_file(console: Console) -> No
 def test_environment_keys_beat_web_identity_variables(console: Console) -> None:
     console.run(f"export AWS_ROLE_ARN={DEPLOY_ARN} AWS_WEB_IDENTITY_TOKEN_FILE=token.jwt")
     console.run(EXPORT_CAROL)
-    assert console.run(WHO).stdout == f"{CAROL_ARN}\n"
+    assert console.run(WHO).stdout == f"{CAROL}\n"
 
 
 def test_a_user_name_two_accounts_share_gets_the_account_in_its_profile_name() -> None:
@@ -359,4 +359,4 @@ def test_a_bad_duration_in_a_role_profile_is_a_config_error(console: Console) ->
 
 def test_ignored_global_options_are_accepted(console: Console) -> None:
     result = console.run(f"{WHO} --profile alice --debug --no-cli-pager --color off")
-    assert (result.exit_code, result.stdout) == (0, f"{ALICE_ARN}\n")
+    assert (result.exit_code, result.stdout) == (0, f"{ALICE}\n")

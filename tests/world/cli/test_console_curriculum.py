@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import json
 
-from console_cast import (
-    ACCOUNT,
-    ALICE_ARN,
-    LAMBDA_ADMIN_ROLE_ARN,
-    LAMBDA_ROLE_ARN,
-    PUBLISHER_ARN,
-)
-
 from iamlab.world import World
 from iamlab.world.cli import Console
 from iamlab.world.examples import OIDC_PROVIDER_ARN, OIDC_URL, SAML_PROVIDER_ARN
+from tests.cast import ACCOUNT, ALICE, LAMBDA_ADMIN_ROLE, LAMBDA_ROLE, PUBLISHER
 
 ASSUME_PUBLISHER = (
-    f"aws sts assume-role --role-arn {PUBLISHER_ARN} --role-session-name alice-publishing"
+    f"aws sts assume-role --role-arn {PUBLISHER} --role-session-name alice-publishing"
 )
 
 
@@ -50,7 +43,7 @@ def test_alice_cannot_publish_with_her_own_permissions(console: Console) -> None
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
         "upload failed: q3.csv to s3://example-reports/q3.csv An error occurred (AccessDenied) "
-        f"when calling the PutObject operation: User: {ALICE_ARN} is not authorized to perform: "
+        f"when calling the PutObject operation: User: {ALICE} is not authorized to perform: "
         's3:PutObject on resource: "arn:aws:s3:::example-reports/q3.csv" because no '
         "identity-based policy allows the s3:PutObject action\n"
     )
@@ -110,17 +103,17 @@ def test_the_role_alone_cannot_do_what_only_alice_may(console: Console) -> None:
 def test_alice_cannot_pass_the_admin_role_to_the_function(console: Console, world: World) -> None:
     result = console.run(
         "aws lambda update-function-configuration --function-name report-builder "
-        f"--role {LAMBDA_ADMIN_ROLE_ARN} --profile alice"
+        f"--role {LAMBDA_ADMIN_ROLE} --profile alice"
     )
     assert result.exit_code == 254
     assert result.stderr == (
         "\nAn error occurred (AccessDeniedException) when calling the "
-        f"UpdateFunctionConfiguration operation: User: {ALICE_ARN} is not authorized to "
-        f"perform: iam:PassRole on resource: {LAMBDA_ADMIN_ROLE_ARN} because no "
+        f"UpdateFunctionConfiguration operation: User: {ALICE} is not authorized to "
+        f"perform: iam:PassRole on resource: {LAMBDA_ADMIN_ROLE} because no "
         "identity-based policy allows the iam:PassRole action\n"
     )
     function = world.accounts[ACCOUNT].lambda_functions["report-builder"]
-    assert function.role_arn == LAMBDA_ROLE_ARN
+    assert function.role_arn == LAMBDA_ROLE
 
 
 def test_the_function_runs_as_its_execution_role_and_carol_may_switch_it(
@@ -141,15 +134,15 @@ def test_the_function_runs_as_its_execution_role_and_carol_may_switch_it(
     )
     switched = console.run(
         "aws lambda update-function-configuration --function-name report-builder "
-        f"--role {LAMBDA_ADMIN_ROLE_ARN} --query Role --output text"
+        f"--role {LAMBDA_ADMIN_ROLE} --query Role --output text"
     )
-    assert (switched.exit_code, switched.stdout) == (0, f"{LAMBDA_ADMIN_ROLE_ARN}\n")
+    assert (switched.exit_code, switched.stdout) == (0, f"{LAMBDA_ADMIN_ROLE}\n")
     after = console.run("aws lambda invoke --function-name report-builder out.json")
     assert json.loads(after.stdout) == {"StatusCode": 200, "ExecutedVersion": "$LATEST"}
     service_assume = [event for event in world.events if event.caller.credential_type == "service"]
     assert [(event.operation, event.params["RoleArn"]) for event in service_assume] == [
-        ("AssumeRole", LAMBDA_ROLE_ARN),
-        ("AssumeRole", LAMBDA_ADMIN_ROLE_ARN),
+        ("AssumeRole", LAMBDA_ROLE),
+        ("AssumeRole", LAMBDA_ADMIN_ROLE),
     ]
     assert console.run("aws s3 cp s3://example-reports/daily.csv -").stdout == (
         "day,total\n2026-01-05,220\n"
@@ -216,5 +209,5 @@ def test_get_session_token_with_mfa_keeps_alices_permissions(console: Console) -
         f"AWS_SESSION_TOKEN={credentials['SessionToken']}"
     )
     assert console.run("aws sts get-caller-identity --query Arn --output text").stdout == (
-        f"{ALICE_ARN}\n"
+        f"{ALICE}\n"
     )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from console_cast import PUBLISHER_ARN, unknown, usage
-
 from iamlab.world import World
 from iamlab.world.cli import Console
 from iamlab.world.cli.lab import LAB_USAGE
 from iamlab.world.examples import OIDC_PROVIDER_ARN, SAML_PROVIDER_ARN
+from tests.cast import PUBLISHER
+from tests.world.cli.expected import unknown, usage
 
 
 def test_lab_mfa_code_follows_the_world_clock(console: Console, world: World) -> None:
@@ -37,8 +37,8 @@ def test_lab_web_identity_token_is_a_jwt_for_the_provider(console: Console, worl
 
 
 def test_configure_set_and_get_round_trip(console: Console) -> None:
-    assert console.run(f"aws configure set role_arn {PUBLISHER_ARN} --profile pub").stdout == ""
-    assert console.run("aws configure get role_arn --profile pub").stdout == f"{PUBLISHER_ARN}\n"
+    assert console.run(f"aws configure set role_arn {PUBLISHER} --profile pub").stdout == ""
+    assert console.run("aws configure get role_arn --profile pub").stdout == f"{PUBLISHER}\n"
     assert console.run("aws configure set profile.pub.region eu-west-1").exit_code == 0
     assert console.run("aws configure get region --profile pub").stdout == "eu-west-1\n"
     missing = console.run("aws configure get external_id --profile pub")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from console_cast import ALICE_ARN, NO_CREDENTIALS, unknown, usage
-
 from iamlab.world import World
 from iamlab.world.cli import Console
+from tests.cast import ALICE
+from tests.world.cli.expected import NO_CREDENTIALS, unknown, usage
 
 
 def test_ls_lists_buckets_then_objects(console: Console) -> None:
@@ -80,7 +80,7 @@ def test_rm_deletes_with_permission_only(console: Console) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith(
         "delete failed: s3://example-reports/q1.csv An error occurred (AccessDenied) when "
-        f"calling the DeleteObject operation: User: {ALICE_ARN} is not authorized"
+        f"calling the DeleteObject operation: User: {ALICE} is not authorized"
     )
 
 

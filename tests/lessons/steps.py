@@ -1,4 +1,4 @@
-"""The lessons' test cast: the built-in scenarios and lessons, loaded as an instructor would."""
+"""Helpers for the lessons' tests: a step page's status, a worked solution, a file's lessons."""
 
 from __future__ import annotations
 
@@ -7,28 +7,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.test import Client
 
-from iamlab.lessons.loading import load_lessons
-from iamlab.scenarios.loading import load_fixtures
-
-ROOT = Path(__file__).resolve().parents[2]
-SCENARIO_FIXTURES = sorted((ROOT / "fixtures" / "scenarios").glob("*.json"))
-LESSON_FIXTURES = sorted((ROOT / "fixtures" / "lessons").glob("*.json"))
 STATUS = re.compile(r'<main id="main" tabindex="-1" data-step-status="(open|done)">')
-
-
-def load_builtin_lessons(files: list[Path] | None = None) -> None:
-    assert load_fixtures(SCENARIO_FIXTURES).problems == []
-    result = load_lessons(files or LESSON_FIXTURES)
-    assert [str(problem) for problem in result.problems] == []
-
-
-@pytest.fixture
-def lessons(db: None) -> None:
-    """Load every built-in scenario, then every built-in lesson."""
-    load_builtin_lessons()
 
 
 def step_status(body: str) -> str:
