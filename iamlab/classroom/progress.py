@@ -140,8 +140,12 @@ def class_progress(classroom: Classroom) -> ClassProgress:
         .annotate(latest_row=Subquery(latest_row))
         .order_by(user_model.USERNAME_FIELD)
     )
+    # A query with an aggregate does not take Meta.ordering: order the columns explicitly,
+    # or PostgreSQL hands them back in any order.
     assignments = list(
-        classroom.assignments.select_related("lesson").annotate(step_total=Count("lesson__steps"))
+        classroom.assignments.select_related("lesson")
+        .annotate(step_total=Count("lesson__steps"))
+        .order_by("position", "pk")
     )
     lesson_ids = [assignment.lesson_id for assignment in assignments]
     titles = {

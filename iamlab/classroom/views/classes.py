@@ -36,6 +36,7 @@ def _class_list(request: HttpRequest, form: ClassForm, status: int = 200) -> Htt
         Classroom.objects.filter(owner=request.user)
         .annotate(student_count=Count("memberships", distinct=True))
         .annotate(lesson_count=Count("assignments", distinct=True))
+        .order_by("name", "pk")
     )
     return render(
         request, "classroom/index.html", {"classes": classes, "form": form}, status=status
