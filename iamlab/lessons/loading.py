@@ -23,12 +23,11 @@ from django.db import DatabaseError, transaction
 from iamlab.lessons.actions import action_problems, solution_problems
 from iamlab.lessons.goals import GoalProblem, goal_problems, goal_uses_prediction
 from iamlab.lessons.models import Lesson, Step
-from iamlab.scenarios.loading import format_fixture
+from iamlab.scenarios.loading import format_fixture, read_fixture_list
 from iamlab.scenarios.models import Scenario
 from iamlab.scenarios.validation import ScenarioProblem
 from iamlab.world import World, WorldSpecError
 
-MAX_FIXTURE_BYTES = 5 * 1024 * 1024
 MAX_STEPS = 100
 MODELS = {"lessons.lesson": Lesson, "lessons.step": Step}
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -113,44 +112,7 @@ def read_lesson_fixture(
     def file_problem(message: str, index: int | None = None) -> ScenarioProblem:
         return ScenarioProblem(message=message, file=display, index=index)
 
-    try:
-        size = path.stat().st_size
-        if size > MAX_FIXTURE_BYTES:
-            return [], [file_problem(f"the file is {size} bytes; at most {MAX_FIXTURE_BYTES}.")]
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        return [], [file_problem(f"the file is not UTF-8 text (byte {error.start}).")]
-    except OSError as error:
-        return [], [file_problem(f"cannot read the file: {error.strerror}.")]
-    duplicates: list[str] = []
-
-    def reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        seen: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in seen:
-                duplicates.append(key)
-            seen[key] = value
-        return seen
-
-    try:
-        data = json.loads(text, object_pairs_hook=reject_duplicates)
-    except json.JSONDecodeError as error:
-        return [], [
-            file_problem(
-                f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}."
-            )
-        ]
-    except RecursionError:
-        return [], [file_problem("the JSON is nested too deeply to read.")]
-    problems = [
-        file_problem(f'the key "{key}" appears twice in one JSON object; give each key once.')
-        for key in dict.fromkeys(duplicates)
-    ]
-    if not isinstance(data, list):
-        return [], [
-            *problems,
-            file_problem('a fixture is a JSON list of objects: [{"model": ..., "fields": {...}}].'),
-        ]
+    data, problems = read_fixture_list(path, display)
     objects = []
     for index, item in enumerate(data):
         if not isinstance(item, dict) or not isinstance(item.get("fields"), dict):

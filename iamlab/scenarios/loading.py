@@ -162,8 +162,13 @@ def _close_keys(model: type[models.Model], wanted: list[Any], slug: str) -> list
     return difflib.get_close_matches(json.dumps(wanted), candidates, n=3, cutoff=0.6)
 
 
-def read_fixture(path: Path, display: str) -> tuple[list[FixtureObject], list[ScenarioProblem]]:
-    """Read one fixture file into objects, or say exactly why it cannot be read."""
+def read_fixture_list(path: Path, display: str) -> tuple[list[Any], list[ScenarioProblem]]:
+    """Read a fixture file as its JSON list of objects, or say exactly why it cannot be.
+
+    Scenario and lesson fixtures share this: the size limit, UTF-8, valid JSON, no key given
+    twice in an object (a JSON reader would silently keep the last) and a list at the top.
+    Problems about keys given twice come with the list, which is still read.
+    """
 
     def file_problem(message: str) -> ScenarioProblem:
         return ScenarioProblem(message=message, file=display)
@@ -201,7 +206,7 @@ def read_fixture(path: Path, display: str) -> tuple[list[FixtureObject], list[Sc
             )
         ]
     except RecursionError:
-        return [], [file_problem("the JSON is nested too deeply to read; no scenario needs that.")]
+        return [], [file_problem("the JSON is nested too deeply to read; no fixture needs that.")]
     problems = [
         file_problem(
             f'the key "{key}" appears twice in one JSON object; give each key once '
@@ -214,6 +219,12 @@ def read_fixture(path: Path, display: str) -> tuple[list[FixtureObject], list[Sc
             *problems,
             file_problem('a fixture is a JSON list of objects: [{"model": ..., "fields": {...}}].'),
         ]
+    return data, problems
+
+
+def read_fixture(path: Path, display: str) -> tuple[list[FixtureObject], list[ScenarioProblem]]:
+    """Read one fixture file into objects, or say exactly why it cannot be read."""
+    data, problems = read_fixture_list(path, display)
     objects = []
     for index, item in enumerate(data):
         where = ScenarioProblem(message="", file=display, index=index)

@@ -613,7 +613,7 @@ def test_json_nested_absurdly_deep_is_refused_without_a_crash(write_fixture: Wri
         write_fixture,
         "[" * 100_000 + "]" * 100_000,
         [
-            "FILE: the JSON is nested too deeply to read; no scenario needs that.",
+            "FILE: the JSON is nested too deeply to read; no fixture needs that.",
             "CommandError: Nothing was loaded: 1 problem found.",
         ],
     )
