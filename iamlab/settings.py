@@ -117,7 +117,11 @@ ASGI_APPLICATION = "iamlab.asgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # A served site (DEBUG off) keeps each worker's connection open: opening one
+        # (and, on SQLite, setting its pragmas) costs more than a cached page. The
+        # development server starts a thread per request, so it gains nothing there.
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0" if DEBUG else "600")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from iamlab.scenarios.snapshots import code_fingerprint
 from iamlab.world.cli.commands import available_services
@@ -89,6 +93,34 @@ class Terminal:
     @property
     def completions_json(self) -> str:
         return json.dumps(self.completions, separators=(",", ":"), sort_keys=True)
+
+    @property
+    def entries_html(self) -> SafeString:
+        """The history's entries as HTML (the component's `entry` partial, each escaped)."""
+        # Safe: each part was rendered by the template engine, which escaped every value.
+        return mark_safe("".join(entry_html(entry) for entry in self.entries))
+
+
+# An entry never changes once run, and a page shows up to HISTORY_SHOWN of them, mostly the
+# same ones as last time: each process keeps the HTML of the entries it drew last.
+ENTRY_HTML_KEPT = 4096
+_entry_html: OrderedDict[Entry, str] = OrderedDict()
+_entry_html_lock = threading.Lock()
+
+
+def entry_html(entry: Entry) -> str:
+    """Return one history entry drawn by `console/terminal.html#entry`."""
+    with _entry_html_lock:
+        html = _entry_html.get(entry)
+        if html is not None:
+            _entry_html.move_to_end(entry)
+            return html
+    html = render_to_string("console/terminal.html#entry", {"entry": entry})
+    with _entry_html_lock:
+        _entry_html[entry] = html
+        while len(_entry_html) > ENTRY_HTML_KEPT:
+            _entry_html.popitem(last=False)
+    return html
 
 
 def completions(world: World) -> dict[str, object]:
@@ -248,22 +280,26 @@ def _kept(entry: Entry) -> Kept:
 def history(workspace: Workspace, shown: int = HISTORY_SHOWN) -> tuple[list[Entry], int]:
     """Return the last `shown` entries of the history and how many earlier ones are hidden.
 
-    The kept entries are used when they match the log; otherwise the whole history is
-    rebuilt from the log and kept again.
+    It reads only the last `shown` lines of the log (numbered 1, 2, ... so the last number
+    is the length). The kept entries are used when they match those lines; otherwise the
+    whole history is rebuilt from the log and kept again.
     """
-    lines = workspace.lines()
-    hidden = max(0, len(lines) - shown)
-    chunks = range(hidden // CHUNK, (len(lines) + CHUNK - 1) // CHUNK)
-    found = cache.get_many([_chunk_key(workspace, chunk) for chunk in chunks])
-    kept: list[Kept] = [
-        values for chunk in chunks for values in found.get(_chunk_key(workspace, chunk), [])
-    ]
-    start = hidden - (hidden // CHUNK) * CHUNK
-    wanted = lines[hidden:]
-    if len(kept) == len(lines) - (hidden // CHUNK) * CHUNK and all(
-        values[0] == visible(line) for values, line in zip(kept[start:], wanted, strict=True)
-    ):
-        return [Entry(*values) for values in kept[start:]], hidden
+    latest = list(workspace.entries.order_by("-seq").values_list("seq", "line")[:shown])[::-1]
+    total = latest[-1][0] if latest else 0
+    hidden = total - len(latest)
+    if not latest or latest[0][0] == hidden + 1:
+        first = hidden // CHUNK
+        chunks = range(first, (total + CHUNK - 1) // CHUNK)
+        found = cache.get_many([_chunk_key(workspace, chunk) for chunk in chunks])
+        kept: list[Kept] = [
+            values for chunk in chunks for values in found.get(_chunk_key(workspace, chunk), [])
+        ]
+        start = hidden - first * CHUNK
+        if len(kept) == total - first * CHUNK and all(
+            values[0] == visible(line)
+            for values, (_seq, line) in zip(kept[start:], latest, strict=True)
+        ):
+            return [Entry(*values) for values in kept[start:]], hidden
     entries = [Entry.of(line, result) for line, result in workspace.transcript()]
     cache.set_many(
         {
@@ -274,6 +310,7 @@ def history(workspace: Workspace, shown: int = HISTORY_SHOWN) -> tuple[list[Entr
         },
         HISTORY_SECONDS,
     )
+    hidden = max(0, len(entries) - shown)
     return entries[hidden:], hidden
 
 

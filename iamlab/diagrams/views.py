@@ -148,21 +148,25 @@ def diagram_page(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     learner = learner_world(request, scenario)
 
     def draw() -> tuple[dict[str, Any], str | None, str]:
-        """Return the page's context, its problem and its drawing (figure, calls) as HTML."""
+        """Return the page's context, its problem and its drawing as HTML.
+
+        The drawing holds the figure, the list of explained calls and, on the evaluation
+        page, the what-if form: all of it follows from the world and the query alone.
+        """
         diagram, extra, problem = build_diagram(request, scenario, name, learner)
         figure = make_figure(diagram, svg_url, dot_url) if diagram is not None else None
         context = {"scenario": scenario, "figure": figure, **extra}
         drawing = render_to_string("diagrams/page.html#drawing", context)
-        return {k: v for k, v in extra.items() if k != "explained_calls"}, problem, drawing
+        shown = {k: v for k, v in extra.items() if k not in {"explained_calls", "form"}}
+        if "form" in extra:
+            shown["what_if"] = render_to_string("diagrams/page.html#what-if", context)
+        return shown, problem, drawing
 
     try:
-        if name == "evaluation":
-            extra, problem, drawing = draw()  # holds a form, built for each request
-        else:
-            # Drawn from the world and the query alone: a world drawn before builds nothing.
-            extra, problem, drawing = cached_for_world(
-                learner, f"page:{name}:{scenario.title}:{request.GET.urlencode()}", draw
-            )
+        # A page drawn before for this world and this query builds nothing.
+        extra, problem, drawing = cached_for_world(
+            learner, f"page:{name}:{scenario.title}:{request.GET.urlencode()}", draw
+        )
         status = 400 if problem else 200
     except WorldUnavailable as error:
         # Not the learner's fault and nothing they can correct: say so, in the page.
@@ -176,6 +180,7 @@ def diagram_page(request: HttpRequest, slug: str, name: str) -> HttpResponse:
         **extra,
         # Safe: rendered by the template engine, which escaped every value.
         "drawing": mark_safe(drawing),
+        "what_if": mark_safe(extra.get("what_if", "")),
     }
     return render(request, "diagrams/page.html", context, status=status)
 

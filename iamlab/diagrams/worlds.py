@@ -7,12 +7,15 @@ nothing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import pickle
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 
 from iamlab.diagrams.graph import Diagram
@@ -28,17 +31,32 @@ DRAWN_CACHE_SECONDS = 24 * 3600
 T = TypeVar("T")
 
 
+@functools.cache
+def drawing_fingerprint() -> str:
+    """Return a hash of what draws a page from a world: the code and the templates.
+
+    A deploy that changes either changes the keys of `cached_for_world`, so no page is
+    shown with markup (or objects) the new code would not make.
+    """
+    digest = hashlib.sha256(code_fingerprint("world", "engine", "diagrams", "console").encode())
+    templates = Path(settings.BASE_DIR) / "templates"
+    for path in sorted(templates.rglob("*.html")):
+        digest.update(path.relative_to(templates).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def cached_for_world(learner: LearnerWorld, purpose: str, build: Callable[[], T]) -> T:
     """Return `build()`, cached under the learner's world state and `purpose`.
 
     For what is drawn from a world and nothing else (figures, lists of its calls): the key
     names the world's state (workspace, content version, last line of the log), the code
-    that draws it, and the purpose (which diagram, which links). The value is pickled
+    and templates that draw it, and the purpose (which diagram, which links). The value is pickled
     into Django's cache, shared by every process; a value that does not read back is
     built again.
     """
     digest = hashlib.sha256(f"{learner.key}\n{purpose}".encode()).hexdigest()
-    key = f"{DRAWN_CACHE_PREFIX}{code_fingerprint('world', 'engine', 'diagrams')}:{digest}"
+    key = f"{DRAWN_CACHE_PREFIX}{drawing_fingerprint()}:{digest}"
     blob = cache.get(key)
     if isinstance(blob, bytes):
         try:
