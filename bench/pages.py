@@ -304,6 +304,10 @@ def main() -> None:
             str(WORKERS),
             "--log-level",
             "warning",
+            # Not the project's gunicorn.conf.py (it logs every request to stdout): the
+            # bench measures the app, with nothing else on the workers' CPU.
+            "--config",
+            str(BENCH / "gunicorn_bench.py"),
         ],
         cwd=ROOT,
         env=environment,

@@ -314,14 +314,18 @@ def history(workspace: Workspace, shown: int = HISTORY_SHOWN) -> tuple[list[Entr
     return entries[hidden:], hidden
 
 
-def remember(workspace: Workspace, ran: list[tuple[str, CommandResult]]) -> None:
-    """Keep the entries of lines just run, when they are still the last of the log."""
-    last = list(workspace.entries.order_by("-seq").values_list("seq", "line")[: len(ran)])[::-1]
-    if [line for _seq, line in last] != [line for line, _ in ran]:
-        return  # another tab appended meanwhile; the next page view rebuilds
-    for (seq, _line), (line, result) in zip(last, ran, strict=True):
+def remember(workspace: Workspace, ran: list[tuple[str, CommandResult]], last_seq: int) -> None:
+    """Keep the entries of lines just run; the last of them is line `last_seq` of the log.
+
+    Each entry goes at its line's place in its chunk, and only when the chunk holds every
+    line before it; otherwise (another tab appended meanwhile, or the chunk was lost) the
+    entry is left out, the kept history no longer matches the log, and the next page view
+    rebuilds it.
+    """
+    first_seq = last_seq - len(ran) + 1
+    for seq, (line, result) in enumerate(ran, start=first_seq):
         key = _chunk_key(workspace, (seq - 1) // CHUNK)
         chunk = cache.get(key, []) if (seq - 1) % CHUNK else []
         if not isinstance(chunk, list) or len(chunk) != (seq - 1) % CHUNK:
-            return  # the chunk was lost; the next page view rebuilds
+            return
         cache.set(key, [*chunk, _kept(Entry.of(line, result))], HISTORY_SECONDS)

@@ -27,7 +27,7 @@ from iamlab.diagrams.sessions import session_graph
 from iamlab.diagrams.worlds import cached_for_world
 from iamlab.scenarios.learners import LearnerWorld, WorldUnavailable
 from iamlab.scenarios.models import Scenario, Workspace, WorkspaceError
-from iamlab.scenarios.models.workspaces import MAX_LINE_LENGTH
+from iamlab.scenarios.models.workspaces import MAX_LINE_LENGTH, WorkspaceSession
 from iamlab.world.cli import CommandResult, Console
 
 
@@ -166,17 +166,20 @@ def _answer(
     workspace: Workspace,
     ran: list[tuple[str, CommandResult]],
     refused: str = "",
-    console: Console | None = None,
+    session: WorkspaceSession | None = None,
 ) -> HttpResponse:
-    """Answer a posted command: new history entries for htmx, else back to the page."""
-    if ran:
-        terminal.remember(workspace, ran)
+    """Answer a posted command: new history entries for htmx, else back to the page.
+
+    `session` is the one that ran the lines of `ran`; it shows the world they left.
+    """
+    if ran and session is not None:
+        terminal.remember(workspace, ran, session.seq)
     if not request.headers.get("HX-Request"):
         if refused:
             return _page(request, scenario, refused=refused, status=400)
         return redirect("console:page", slug=scenario.slug)
     try:
-        console = console or workspace.console()
+        console = session.console if session is not None else workspace.console()
     except WorkspaceError as error:
         return HttpResponse(
             format_html('<p id="console-refusal" role="alert" hx-swap-oob="true">{}</p>', error)
@@ -226,10 +229,9 @@ def run(request: HttpRequest, slug: str) -> HttpResponse:
     session = workspace.session()
     try:
         result = session.run(line)
-        console = session.console
     except WorkspaceError as error:
         return _answer(request, scenario, workspace, [], refused=str(error))
-    return _answer(request, scenario, workspace, [(line, result)], console=console)
+    return _answer(request, scenario, workspace, [(line, result)], session=session)
 
 
 @require_POST
@@ -250,10 +252,9 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
                 "(aws sts assume-role --role-arn ARN --role-session-name NAME).",
             )
         ran = [(line, session.run(line)) for line in lines]
-        console = session.console
     except WorkspaceError as error:
         return _answer(request, scenario, workspace, [], refused=str(error))
-    return _answer(request, scenario, workspace, ran, console=console)
+    return _answer(request, scenario, workspace, ran, session=session)
 
 
 @require_POST

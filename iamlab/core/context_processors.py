@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
+import functools
 
-# The areas of the app, in the order the navigation bar shows them. An area whose page
-# does not exist yet has no URL name; it is shown as "coming" rather than as a dead link.
-NAVIGATION: list[tuple[str, str | None]] = [
+from django.http import HttpRequest
+from django.urls import get_script_prefix, reverse
+
+# The areas of the app, in the order the navigation bar shows them.
+NAVIGATION: list[tuple[str, str]] = [
     ("Lessons", "lessons:list"),
     ("Scenarios", "scenarios:list"),
     ("Diagrams", "diagrams:index"),
@@ -16,7 +18,20 @@ NAVIGATION: list[tuple[str, str | None]] = [
 STAFF_AREAS = {"instructor:index"}
 
 
+@functools.cache
+def _areas(script_prefix: str, staff: bool) -> tuple[tuple[str, str], ...]:
+    """Return each area's label and address (reversed once per prefix, not per page)."""
+    return tuple(
+        (label, reverse(name)) for label, name in NAVIGATION if staff or name not in STAFF_AREAS
+    )
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
+    """The navigation bar: (label, address, whether it is the page shown) for each area."""
     user = getattr(request, "user", None)
     staff = bool(user is not None and user.is_staff)
-    return {"navigation": [item for item in NAVIGATION if staff or item[1] not in STAFF_AREAS]}
+    return {
+        "navigation": [
+            (label, url, request.path == url) for label, url in _areas(get_script_prefix(), staff)
+        ]
+    }

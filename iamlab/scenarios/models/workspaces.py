@@ -361,13 +361,17 @@ class WorkspaceSession:
         self._console: Console | None = None
         self._seq = 0  # the last line of the log the console has run
         self._line = ""  # and its text
+        # True right after this session appended a line: its console is then the world the
+        # log describes up to that line, with no need to read the log again.
+        self._ran = False
 
     def run(self, line: str) -> CommandResult:
         """Run one console line in the workspace and append it to the log."""
         check_line(line)
         if self.workspace.pk is None:
             raise WorkspaceError("This workspace is not saved, so it cannot keep a log.")
-        self._catch_up()  # most of the work, before taking the lock
+        if self._console is None:
+            self._catch_up()  # most of the work (the restore), before taking the lock
         try:
             with transaction.atomic():
                 locked = (
@@ -394,13 +398,25 @@ class WorkspaceSession:
             raise
         self._seq += 1
         self._line = line
+        self._ran = True
         snapshots.save(self._key(), self._seq, line, console)
         return result
 
     @property
     def console(self) -> Console:
-        """Return the console, brought up to the log."""
+        """Return the console, brought up to the log.
+
+        Right after this session ran a line, that is the console it ran it in (the world
+        just after the line), handed out without reading the log again.
+        """
+        if self._ran and self._console is not None:
+            return self._console
         return self._catch_up()
+
+    @property
+    def seq(self) -> int:
+        """The number, in the log, of the last line this session's console has run."""
+        return self._seq
 
     def _key(self) -> str:
         workspace = self.workspace
@@ -409,7 +425,7 @@ class WorkspaceSession:
         )
 
     def _forget(self) -> None:
-        self._console, self._seq, self._line = None, 0, ""
+        self._console, self._seq, self._line, self._ran = None, 0, "", False
 
     def _catch_up(self) -> Console:
         """Bring the console up to the log: restore the latest snapshot, run later lines."""
