@@ -275,14 +275,13 @@ class Play:
             self.row.save(update_fields=["solution_revealed"])
 
 
-def open_step(request: HttpRequest, lesson: Lesson, number: int) -> Play:
-    """Return the learner's play of step `number`; raise Step.DoesNotExist or StepLocked."""
-    steps = list(lesson.steps.order_by("number"))
+def open_step(request: HttpRequest, lesson: Lesson, number: int, steps: list[Step]) -> Play:
+    """Return the learner's play of step `number` of `lesson`, whose steps are `steps` in
+    order; raise Step.DoesNotExist or StepLocked."""
     step = next((s for s in steps if s.number == number), None)
     if step is None:
         raise Step.DoesNotExist(f"lesson {lesson.slug} has no step {number}")
-    progress = Progress.objects.for_request(request, lesson)
-    rows = {row.number: row for row in progress.step_rows.all()}
+    progress, rows = Progress.objects.for_request_with_rows(request, lesson)
     done = {n for n, row in rows.items() if row.done}
     first_open = next((s.number for s in steps if s.number not in done), steps[-1].number)
     if number > first_open:

@@ -106,11 +106,12 @@ def reset(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _play(request: HttpRequest, slug: str, number: int) -> Play | HttpResponse:
-    lesson = get_object_or_404(
-        Lesson.objects.visible_to(request.user).select_related("scenario"), slug=slug
-    )
     try:
-        return open_step(request, lesson, number)
+        lesson, steps = Lesson.objects.with_steps(request.user, slug)
+    except Lesson.DoesNotExist:
+        raise Http404(f"There is no lesson {slug!r}.") from None
+    try:
+        return open_step(request, lesson, number, steps)
     except StepLocked as locked:
         # A step opens once the ones before it are done: send the learner to the first
         # one still open.
