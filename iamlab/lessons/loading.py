@@ -357,10 +357,7 @@ def load_lessons(paths: Iterable[str | Path], *, skip_existing: bool = False) ->
             result.problems += problems
             if not problems:
                 result.loaded[item.slug] = result.loaded.get(item.slug, 0) + 1
-        if result.problems:
-            transaction.set_rollback(True)
-            result.loaded = {}
-            result.replaced = []
+        result.undo_if_refused()
     return result
 
 

@@ -98,6 +98,13 @@ class LoadResult:
     def ok(self) -> bool:
         return not self.problems
 
+    def undo_if_refused(self) -> None:
+        """Inside the load's transaction: on any problem, roll it back and report nothing loaded."""
+        if self.problems:
+            transaction.set_rollback(True)
+            self.loaded = {}
+            self.replaced = []
+
 
 def _parent_field(model: type[models.Model]) -> str | None:
     """Name the foreign key whose natural key starts this model's natural key."""
@@ -612,10 +619,7 @@ def load_fixtures(paths: Iterable[str | Path], *, skip_existing: bool = False) -
                     problem = replace(problem, file=source.file, index=source.index)
                 result.problems.append(problem)
 
-        if result.problems:
-            transaction.set_rollback(True)
-            result.loaded = {}
-            result.replaced = []
+        result.undo_if_refused()
     return result
 
 
