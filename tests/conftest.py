@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.browsing import save_screenshot
 from tests.cast import ACCOUNT, IAM_ROLES, PUBLISHER, WriteFixture, load_builtin_lessons
 
 SECURITY_SUITE = Path(__file__).resolve().parent / "security"
@@ -131,20 +132,10 @@ def page(browser, live_server) -> Iterator[object]:
     context.close()
 
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-results"
-
-
 @pytest.fixture
 def screenshot() -> Callable[[object, str], Path]:
     """Save a full-page screenshot of a tab as test-results/NAME.png, for a person to look at."""
-
-    def save(tab: object, name: str) -> Path:
-        ARTIFACTS.mkdir(exist_ok=True)
-        path = ARTIFACTS / f"{name}.png"
-        tab.screenshot(path=str(path), full_page=True)
-        return path
-
-    return save
+    return save_screenshot
 
 
 # ---- The iam-roles world: alice (reads example-reports, may assume ReportPublisher), carol (the
@@ -243,6 +234,12 @@ def iam_roles_live(transactional_db: None) -> None:
 @pytest.fixture
 def lessons(db: None) -> None:
     """Load every built-in scenario, then every built-in lesson."""
+    load_builtin_lessons()
+
+
+@pytest.fixture
+def lessons_live(transactional_db: None) -> None:
+    """Load every built-in scenario and lesson for a live server (browser tests), committed."""
     load_builtin_lessons()
 
 

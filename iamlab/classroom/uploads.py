@@ -20,7 +20,7 @@ from iamlab.lessons.loading import load_lessons
 from iamlab.lessons.models import Lesson
 from iamlab.scenarios.loading import MAX_FIXTURE_BYTES, load_fixtures
 from iamlab.scenarios.models import Scenario
-from iamlab.scenarios.validation import ScenarioProblem
+from iamlab.scenarios.problems import ScenarioProblem
 
 MAX_UPLOAD_BYTES = MAX_FIXTURE_BYTES
 MAX_NAME = 100

@@ -15,15 +15,15 @@ from django import forms
 
 from iamlab.diagrams.trust_analysis import trust_audience
 from iamlab.engine import PolicyType, statement_principals
+from iamlab.engine.principals import SERVICE_PRINCIPAL
+from iamlab.engine.simulation import REQUEST_ACTION
 from iamlab.world import World
+from iamlab.world.params import EXTERNAL_ID
 
-# The request action syntax the engine accepts (service:Action, no wildcards).
-ACTION = re.compile(r"[A-Za-z0-9-]{1,64}:[A-Za-z0-9_.-]{1,128}")
 MAX_RESOURCE = 2048
 MAX_CONTEXT_TEXT = 4_000
 MAX_CONTEXT_LINES = 30
 CONTEXT_KEY = re.compile(r"[A-Za-z0-9_.-]{1,128}:[A-Za-z0-9_./:*-]{1,256}")
-EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}")
 # The only service of this world that is handed a role (Lambda's CreateFunction and
 # UpdateFunctionConfiguration check iam:PassRole with this key set).
 PASSED_TO_SERVICE_DEFAULT = "lambda.amazonaws.com"
@@ -101,7 +101,7 @@ class WhatIfForm(forms.Form):
 
     def clean_action(self) -> str:
         action = self.cleaned_data["action"].strip()
-        if not ACTION.fullmatch(action):
+        if not REQUEST_ACTION.fullmatch(action):
             raise forms.ValidationError(
                 f"“{action[:80]}” is not an action: write service:Action, for example "
                 "s3:GetObject or sts:AssumeRole, without wildcards."
@@ -119,7 +119,7 @@ class WhatIfForm(forms.Form):
 
     def clean_passed_to_service(self) -> str:
         service = self.cleaned_data["passed_to_service"].strip()
-        if service and not re.fullmatch(r"[a-z0-9.-]{1,100}\.amazonaws\.com", service):
+        if service and not SERVICE_PRINCIPAL.fullmatch(service):
             raise forms.ValidationError(
                 "A service principal looks like lambda.amazonaws.com or ec2.amazonaws.com."
             )
@@ -127,9 +127,10 @@ class WhatIfForm(forms.Form):
 
     def clean_external_id(self) -> str:
         external_id = self.cleaned_data["external_id"].strip()
-        if external_id and not EXTERNAL_ID.fullmatch(external_id):
+        # The length is AssumeRole's (the field's max_length is its upper bound).
+        if external_id and (len(external_id) < 2 or not EXTERNAL_ID.fullmatch(external_id)):
             raise forms.ValidationError(
-                "An external ID is 2 to 1,224 letters, digits or the characters +=,.@:/-."
+                "An external ID is 2 to 1,224 letters, digits or the characters _+=,.@:/-."
             )
         return external_id
 

@@ -49,7 +49,8 @@ MAX_CONTEXT_KEYS = 200
 MAX_CONTEXT_VALUES = 1000
 MAX_TEXT = 2048
 MAX_RESOURCE = 20_000  # the issue benchmarks a 10,000-character resource
-_REQUEST_ACTION = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9_.-]+")
+# One action as a request names it: service:Action, no wildcards.
+REQUEST_ACTION = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9_.-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,7 +273,7 @@ def read_simulation(document: object) -> Simulation:
                 )
     principal = _request_string(request, "principal", '"arn:aws:iam::111122223333:user/alice"')
     action = _request_string(request, "action", '"s3:GetObject"')
-    if not _REQUEST_ACTION.fullmatch(action):
+    if not REQUEST_ACTION.fullmatch(action):
         raise _invalid(
             "request.action",
             f'request.action "{action}" must be one action written service:Action, like '

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from iamlab.engine.policy_types import AWS_WORDING
 from iamlab.lessons.identities import VIA_CHOICES, Identities, Who, acting_as, role_name
 from iamlab.world.operations import operations
 
@@ -23,16 +24,7 @@ if TYPE_CHECKING:
 DECISIONS = ("Allowed", "ExplicitlyDenied", "ImplicitlyDenied")
 OUTCOMES = ("succeeded", "denied", "failed")
 # The policy types AWS names in a denial (the engine's `denied_by.policy_type`).
-POLICY_TYPES = (
-    "resource control policy",
-    "service control policy",
-    "resource-based policy",
-    "role trust policy",
-    "identity-based policy",
-    "permissions boundary",
-    "session policy",
-    "VPC endpoint policy",
-)
+POLICY_TYPES = tuple(AWS_WORDING.values())
 GOAL_KINDS = (
     "call",
     "acting_as",

@@ -12,20 +12,20 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.core import serializers
-from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import transaction
 
 from iamlab.lessons.actions import action_problems, solution_problems
 from iamlab.lessons.goals import GoalProblem, goal_problems, goal_uses_prediction
 from iamlab.lessons.models import Lesson, Step
-from iamlab.scenarios.loading import format_fixture, read_fixture_list
+from iamlab.scenarios.loading import LoadResult, format_fixture, read_fixture_list, save_object
 from iamlab.scenarios.models import Scenario
-from iamlab.scenarios.validation import ScenarioProblem
+from iamlab.scenarios.problems import ScenarioProblem
 from iamlab.world import World, WorldSpecError
 
 MAX_STEPS = 100
@@ -62,7 +62,7 @@ class LessonObject:
     label: str
     fields: dict[str, Any]
 
-    def key(self) -> tuple[str, ...]:
+    def natural_key(self) -> tuple[str, ...]:
         if self.label == "lessons.lesson":
             return (str(self.fields.get("slug", "")),)
         lesson = self.fields.get("lesson")
@@ -71,32 +71,18 @@ class LessonObject:
 
     @property
     def slug(self) -> str:
-        return self.key()[0]
+        return self.natural_key()[0]
 
     def problem(self, message: str, field: str = "", json_path: str = "") -> ScenarioProblem:
         return ScenarioProblem(
             message=message,
             model=self.label,
-            natural_key=self.key(),
+            natural_key=self.natural_key(),
             field=field,
             json_path=json_path,
             file=self.file,
             index=self.index,
         )
-
-
-@dataclass
-class LessonLoadResult:
-    """What a load did, or why it did nothing."""
-
-    loaded: dict[str, int] = field(default_factory=dict)  # lesson slug -> steps loaded
-    replaced: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    problems: list[ScenarioProblem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def _suggest(value: str, choices: list[str]) -> str:
@@ -270,9 +256,9 @@ def _numbering_problems(slug: str, steps: list[LessonObject]) -> list[ScenarioPr
     return problems
 
 
-def load_lessons(paths: list[str | Path], *, skip_existing: bool = False) -> LessonLoadResult:
+def load_lessons(paths: Iterable[str | Path], *, skip_existing: bool = False) -> LoadResult:
     """Load lesson fixture files in one transaction; on any problem, load nothing and say why."""
-    result = LessonLoadResult()
+    result = LoadResult()
     objects: list[LessonObject] = []
     for path in paths:
         read, problems = read_lesson_fixture(Path(path), str(path))
@@ -364,44 +350,15 @@ def load_lessons(paths: list[str | Path], *, skip_existing: bool = False) -> Les
             if item.slug in existing:
                 result.replaced.append(item.slug)
                 Step.objects.filter(lesson__slug=item.slug).delete()
-            result.problems += _save(item)
+            result.problems += save_object(item)
             result.loaded[item.slug] = 0
         for item in sorted(steps, key=lambda s: (s.slug, s.fields.get("number", 0))):
-            problems = _save(item)
+            problems = save_object(item)
             result.problems += problems
             if not problems:
                 result.loaded[item.slug] = result.loaded.get(item.slug, 0) + 1
-        if result.problems:
-            transaction.set_rollback(True)
-            result.loaded = {}
-            result.replaced = []
+        result.undo_if_refused()
     return result
-
-
-def _save(item: LessonObject) -> list[ScenarioProblem]:
-    try:
-        (deserialized,) = list(
-            serializers.deserialize("python", [{"model": item.label, "fields": item.fields}])
-        )
-    except Exception as error:
-        cause = error.__cause__ or error
-        return [item.problem(f"cannot be read: {cause}")]
-    instance = deserialized.object
-    if instance.pk is not None:
-        instance._state.adding = False
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        return [
-            item.problem(" ".join(messages), field="" if name == "__all__" else name)
-            for name, messages in error.message_dict.items()
-        ]
-    try:
-        with transaction.atomic():
-            deserialized.save()
-    except DatabaseError as error:
-        return [item.problem(f"the database refused it: {error}")]
-    return []
 
 
 def dump_lesson(lesson: Lesson) -> str:

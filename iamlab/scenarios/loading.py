@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.apps import apps
 from django.core import serializers
@@ -33,7 +33,7 @@ from iamlab.scenarios.models import (
     Scenario,
     scenario_content,
 )
-from iamlab.scenarios.validation import ScenarioProblem, validate_scenario, validation_problems
+from iamlab.scenarios.problems import ScenarioProblem, validation_problems
 
 # A fixture is written by a person; a file this large is a mistake, not a scenario.
 MAX_FIXTURE_BYTES = 5 * 1024 * 1024
@@ -85,9 +85,10 @@ class FixtureObject:
 
 @dataclass
 class LoadResult:
-    """What a load did, or why it did nothing."""
+    """What a load of scenarios or lessons did, or why it did nothing."""
 
-    loaded: dict[str, int] = field(default_factory=dict)  # slug -> objects loaded
+    # slug -> what was loaded of it: a scenario's objects, a lesson's steps
+    loaded: dict[str, int] = field(default_factory=dict)
     replaced: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     problems: list[ScenarioProblem] = field(default_factory=list)
@@ -96,6 +97,13 @@ class LoadResult:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def undo_if_refused(self) -> None:
+        """Inside the load's transaction: on any problem, roll it back and report nothing loaded."""
+        if self.problems:
+            transaction.set_rollback(True)
+            self.loaded = {}
+            self.replaced = []
 
 
 def _parent_field(model: type[models.Model]) -> str | None:
@@ -479,8 +487,26 @@ def _field_problems(item: FixtureObject) -> list[ScenarioProblem]:
     return []
 
 
-def _save(item: FixtureObject) -> list[ScenarioProblem]:
-    """Deserialize, validate and save one object (inside the load's transaction)."""
+class WrittenObject(Protocol):
+    """An object of a fixture file, as written: what `save_object` needs of it."""
+
+    file: str
+    index: int
+    fields: dict[str, Any]
+
+    @property
+    def label(self) -> str: ...
+
+    def natural_key(self) -> tuple[str, ...]: ...
+
+    def problem(self, message: str, field: str = "", json_path: str = "") -> ScenarioProblem: ...
+
+
+def save_object(item: WrittenObject) -> list[ScenarioProblem]:
+    """Deserialize, validate and save one object (inside the load's transaction).
+
+    Scenario and lesson fixtures share this, so that both word a refused object alike.
+    """
     try:
         (deserialized,) = list(
             serializers.deserialize("python", [{"model": item.label, "fields": item.fields}])
@@ -569,7 +595,7 @@ def load_fixtures(paths: Iterable[str | Path], *, skip_existing: bool = False) -
             problems.extend(_reference_problems(item, failed))
             problems.extend(_value_problems(item))
             if not problems:
-                problems = _field_problems(item) if item.blocked else _save(item)
+                problems = _field_problems(item) if item.blocked else save_object(item)
             if problems or item.blocked:
                 result.problems.extend(problems)
                 failed.add((item.label, item.natural_key()))
@@ -587,16 +613,13 @@ def load_fixtures(paths: Iterable[str | Path], *, skip_existing: bool = False) -
                 continue
             # Every loaded object's references resolved, so its scenario exists.
             scenario = Scenario.objects.get(slug=slug)
-            for problem in validate_scenario(scenario, already_checked=set(sources)):
+            for problem in scenario.validate(already_checked=set(sources)):
                 source = sources.get((problem.model, problem.natural_key))
                 if source is not None:
                     problem = replace(problem, file=source.file, index=source.index)
                 result.problems.append(problem)
 
-        if result.problems:
-            transaction.set_rollback(True)
-            result.loaded = {}
-            result.replaced = []
+        result.undo_if_refused()
     return result
 
 

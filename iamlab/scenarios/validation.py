@@ -1,102 +1,29 @@
-"""Validate a scenario: every row on its own, then the world it builds, reported by place."""
+"""Validate a scenario: every row on its own, then the world it builds, reported by place.
+
+Below the models, which call it from `Scenario.validate()`: it is handed the rows and names
+the model classes only in type hints.
+"""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 
-from iamlab.scenarios.models import Scenario, scenario_content
-from iamlab.scenarios.models.content import JsonLimitError
-from iamlab.scenarios.validators import PolicyValidationError
+from iamlab.scenarios.problems import ScenarioProblem, problem_for, validation_problems
 from iamlab.scenarios.worldspec import build_spec, build_world
 from iamlab.world import WorldSpecError
 
-
-@dataclass(frozen=True)
-class ScenarioProblem:
-    """One thing wrong with a scenario, placed as precisely as is known."""
-
-    message: str
-    model: str = ""  # "scenarios.role"
-    natural_key: tuple[str, ...] = ()
-    field: str = ""
-    json_path: str = ""
-    file: str = ""
-    # The position of the object in its fixture file (0-based), when it came from one.
-    index: int | None = None
-
-    def place(self) -> str:
-        """Say where the problem is: file, object, field and JSON path."""
-        parts = []
-        if self.file:
-            parts.append(self.file if self.index is None else f"{self.file}, object {self.index}")
-        if self.model:
-            key = json.dumps(list(self.natural_key)) if self.natural_key else ""
-            parts.append(f"{self.model} {key}".rstrip())
-        if self.field:
-            parts.append(
-                f"field {self.field}" + (f" at {self.json_path}" if self.json_path else "")
-            )
-        elif self.json_path:
-            parts.append(f"at {self.json_path}")
-        return ", ".join(parts)
-
-    def __str__(self) -> str:
-        place = self.place()
-        return f"{place}: {self.message}" if place else self.message
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "file": self.file,
-            "index": self.index,
-            "model": self.model,
-            "natural_key": list(self.natural_key),
-            "field": self.field,
-            "json_path": self.json_path,
-            "message": self.message,
-        }
-
-
-def problem_for(
-    instance: models.Model,
-    field: str,
-    message: str,
-    json_path: str = "",
-    natural_key: tuple[str, ...] | None = None,
-) -> ScenarioProblem:
-    """Build a problem about one model object."""
-    if natural_key is None:
-        natural_key = tuple(str(part) for part in instance.natural_key())  # type: ignore[attr-defined]
-    return ScenarioProblem(
-        message=message,
-        model=instance._meta.label_lower,
-        natural_key=natural_key,
-        field=field,
-        json_path=json_path,
-    )
-
-
-def validation_problems(
-    instance: models.Model, error: ValidationError, natural_key: tuple[str, ...] | None = None
-) -> list[ScenarioProblem]:
-    """Turn a model's ValidationError into problems, one per message."""
-    problems = []
-    for field, errors in error.error_dict.items():
-        for each in errors:
-            if isinstance(each, (PolicyValidationError, JsonLimitError)):
-                message, json_path = each.policy_message, each.json_path
-            else:
-                message, json_path = " ".join(each), ""
-            place = "" if field == NON_FIELD_ERRORS else field
-            problems.append(problem_for(instance, place, message, json_path, natural_key))
-    return problems
+if TYPE_CHECKING:
+    from iamlab.scenarios.models import Scenario
 
 
 def validate_scenario(
-    scenario: Scenario, already_checked: set[tuple[str, tuple[str, ...]]] | None = None
+    scenario: Scenario,
+    rows: list[models.Model],
+    already_checked: set[tuple[str, tuple[str, ...]]] | None = None,
 ) -> list[ScenarioProblem]:
     """Return every problem of a saved scenario: its rows, then the world they build.
 
@@ -105,7 +32,7 @@ def validate_scenario(
     """
     problems: list[ScenarioProblem] = []
     beyond_limits = False
-    for row in scenario_content(scenario):
+    for row in rows:
         key = (row._meta.label_lower, tuple(str(part) for part in row.natural_key()))  # type: ignore[attr-defined]
         if already_checked and key in already_checked:
             continue

@@ -1,4 +1,8 @@
-"""Field validators for scenario content: policy documents (the engine's rules) and tags (IAM's)."""
+"""Field validators for scenario content: policy documents (the engine's rules) and tags (IAM's).
+
+Their errors (and a JSON value beyond the content limits) keep the JSON path apart, so
+that a report can place the problem inside the field.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,16 @@ class PolicyValidationError(ValidationError):
         # The engine's code is AWS's (MalformedPolicyDocument); the form shows it with the path.
         super().__init__(f"{error['code']}{where}: {error['message']}", code="invalid_policy")
         self.policy_message = f"{error['code']}: {error['message']}"
+
+
+class JsonLimitError(ValidationError):
+    """A JSON value beyond the limits, with the JSON path kept apart for reports."""
+
+    def __init__(self, message: str, json_path: str) -> None:
+        where = f"At {json_path}: " if json_path else ""
+        super().__init__(f"{where}{message[0].upper()}{message[1:]}", code="json_limit")
+        self.json_path = json_path
+        self.policy_message = message[0].upper() + message[1:]
 
 
 def check_policy_field(instance: models.Model, field: str, policy_type: str) -> None:

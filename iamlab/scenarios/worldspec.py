@@ -4,6 +4,9 @@ This is the only translation between the models and the world. Besides the spec 
 a source map, spec path -> model object, so that a problem the world reports at
 `accounts[0].roles[2].trust_policy.Statement[0].Principal` can be shown to an instructor as
 "role ReportPublisher, field trust_policy, at Statement[0].Principal".
+
+It sits below the models (`Scenario.to_spec()` and `Scenario.world()` call it): it reads the
+rows handed to it and names the model classes only in type hints.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
+from iamlab.scenarios.choices import ProviderType
 from iamlab.scenarios.limits import MAX_JSON_BYTES, MAX_JSON_DEPTH, json_problem
-from iamlab.scenarios.models import ProviderType
+from iamlab.world import Problem, World, WorldSpecError
 
 if TYPE_CHECKING:
     from iamlab.scenarios.models import (
@@ -32,7 +36,6 @@ if TYPE_CHECKING:
         Scenario,
         User,
     )
-    from iamlab.world import World
 
 
 @dataclass(frozen=True)
@@ -166,8 +169,6 @@ def build_world(spec: dict[str, Any]) -> World:
     page that copies or draws the world. Refused here, it is a WorldSpecError like any
     other content problem, which pages show as a notice.
     """
-    from iamlab.world import Problem, World, WorldSpecError
-
     problem = json_problem(spec, MAX_JSON_DEPTH + SPEC_NESTING, MAX_SPEC_BYTES)
     if problem is not None:
         raise WorldSpecError(

@@ -16,6 +16,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
+from tests.browsing import both_widths
 from tests.cast import IAM_ROLES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,14 +60,6 @@ LESSON = [
 ]
 
 
-def both_widths(page: Page, shot: Any, name: str) -> None:
-    page.set_viewport_size({"width": 1280, "height": 800})
-    shot(page, f"classroom-{name}-1280")
-    page.set_viewport_size({"width": 390, "height": 844})
-    shot(page, f"classroom-{name}-390")
-    page.set_viewport_size({"width": 1280, "height": 800})
-
-
 def sign_in(page: Page, username: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
@@ -76,7 +69,7 @@ def sign_in(page: Page, username: str) -> None:
 
 
 def test_a_class_from_upload_to_the_dashboard(
-    browser: Any, live_server: Any, screenshot: Any, tmp_path: Path
+    browser: Any, live_server: Any, tmp_path: Path
 ) -> None:
     get_user_model().objects.create_user("ms-rivera", password=PASSWORD, is_staff=True)
     fixture = tmp_path / "first-call.json"
@@ -101,7 +94,7 @@ def test_a_class_from_upload_to_the_dashboard(
     expect(teacher.locator("tr[data-lesson=first-call] td[data-published]")).to_have_text(
         "Unpublished"
     )
-    both_widths(teacher, screenshot, "content")
+    both_widths(teacher, "classroom-content")
 
     # Preview the scenario (its trust graph), then publish both.
     teacher.locator("tr[data-scenario=iam-roles]").get_by_role("link", name="Preview").click()
@@ -137,7 +130,7 @@ def test_a_class_from_upload_to_the_dashboard(
         "You are in the class “Cloud security, spring”."
     )
     expect(student.locator(".lesson-due")).to_have_text("Due 2026-03-31")
-    both_widths(student, screenshot, "student-classes")
+    both_widths(student, "classroom-student-classes")
 
     # The student completes the first step.
     student.get_by_role("link", name="Your first call to AWS").click()
@@ -153,22 +146,22 @@ def test_a_class_from_upload_to_the_dashboard(
     expect(cell.locator("th")).to_have_text("lee")
     expect(cell.locator("td[data-status]")).to_have_attribute("data-status", "in-progress")
     expect(cell.locator("td[data-status]")).to_have_text("Step 2 of 2")
-    both_widths(teacher, screenshot, "dashboard")
+    both_widths(teacher, "classroom-dashboard")
     cell.get_by_role("link", name="lee").click()
     teacher.get_by_role("link", name="Log and session graph").click()
     expect(teacher.locator("[data-transcript] .console-line")).to_have_text(
         ["$ aws sts get-caller-identity --profile alice"]
     )
-    both_widths(teacher, screenshot, "student-log")
+    both_widths(teacher, "classroom-student-log")
     teacher.get_by_role("link", name="Cloud security, spring").click()
     teacher.get_by_role("link", name="Live view").click()
     expect(teacher.locator("#live-tally")).to_have_attribute("data-met", "1")
     expect(teacher.locator(".live-count")).to_have_text("1 of 1 student met the goal")
     expect(teacher.locator("main")).not_to_contain_text("lee")
-    both_widths(teacher, screenshot, "live")
+    both_widths(teacher, "classroom-live")
 
 
-def test_a_busy_class_dashboard_fits_both_widths(page: Page, screenshot: Any) -> None:
+def test_a_busy_class_dashboard_fits_both_widths(page: Page) -> None:
     from iamlab.classroom.sample import generate_class
     from iamlab.scenarios.loading import load_fixtures
     from iamlab.scenarios.models import Scenario
@@ -191,4 +184,4 @@ def test_a_busy_class_dashboard_fits_both_widths(page: Page, screenshot: Any) ->
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") == 390
     page.set_viewport_size({"width": 1280, "height": 800})
-    both_widths(page, screenshot, "busy-dashboard")
+    both_widths(page, "classroom-busy-dashboard")

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browsing import both_widths
 from tests.cast import PUBLISHER
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def screenshots(page, screenshot, name: str) -> None:
-    """Save the page at a laptop's and a phone's width, through the suite's screenshot fixture."""
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        screenshot(page, f"{name}-{width}")
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def run(page, line: str) -> None:
@@ -25,7 +18,7 @@ def run(page, line: str) -> None:
     page.locator("[data-exit-code]").nth(count).wait_for()
 
 
-def test_assume_export_write_then_expire(page, screenshot, iam_roles_live: None) -> None:
+def test_assume_export_write_then_expire(page, iam_roles_live: None) -> None:
     page.goto("/console/iam-roles/")
     run(
         page,
@@ -46,7 +39,7 @@ def test_assume_export_write_then_expire(page, screenshot, iam_roles_live: None)
     run(page, "echo quarterly > report.csv")
     run(page, "aws s3 cp report.csv s3://example-reports/q1.csv")
     assert page.locator("[data-exit-code]").last.get_attribute("data-exit-code") == "0"
-    screenshots(page, screenshot, "console-after-write")
+    both_widths(page, "console-after-write", height=900)
 
     run(page, "sleep 3601")
     run(page, "aws s3 cp report.csv s3://example-reports/q2.csv")
@@ -54,7 +47,7 @@ def test_assume_export_write_then_expire(page, screenshot, iam_roles_live: None)
     assert last.get_attribute("data-exit-code") != "0"
     assert "(ExpiredToken)" in last.locator(".terminal-stderr").inner_text()
     assert "expired" in page.locator("#console-panel").inner_text()
-    screenshots(page, screenshot, "console-expired")
+    both_widths(page, "console-expired", height=900)
 
 
 def test_history_and_tab_completion(page, iam_roles_live: None) -> None:
@@ -88,16 +81,14 @@ def test_console_works_without_javascript(browser, live_server, iam_roles_live: 
     context.close()
 
 
-def test_fix_a_trust_policy_until_the_decision_flips(
-    page, screenshot, iam_roles_live: None
-) -> None:
+def test_fix_a_trust_policy_until_the_decision_flips(page, iam_roles_live: None) -> None:
     page.goto(f"/playground/?scenario=iam-roles&entity=trust:{PUBLISHER}")
     assert page.locator("#playground-verdict p").first.inner_text().startswith("Allowed")
 
     page.get_by_label("Principal").fill("arn:aws:iam::111122223333:user/carol")
     page.get_by_role("button", name="Evaluate").click()
     page.locator("#playground-verdict").filter(has_text="Implicitly denied").wait_for()
-    screenshots(page, screenshot, "playground-denied")
+    both_widths(page, "playground-denied", height=900)
 
     trust = page.get_by_label("Resource-based or trust policy")
     text = trust.input_value()
@@ -113,7 +104,7 @@ def test_fix_a_trust_policy_until_the_decision_flips(
     assert (
         page.get_by_role("img", name="How the decision on sts:AssumeRole was reached").count() == 1
     )
-    screenshots(page, screenshot, "playground-allowed")
+    both_widths(page, "playground-allowed", height=900)
 
 
 def test_typing_an_action_offers_its_context_keys(page) -> None:
@@ -137,7 +128,7 @@ def test_a_policy_too_large_to_read_says_so_in_the_page(page) -> None:
     status.filter(has_text="The server refused this request (status 400)").wait_for()
 
 
-def test_what_if_passrole_verdict_comes_first(page, screenshot, iam_roles_live: None) -> None:
+def test_what_if_passrole_verdict_comes_first(page, iam_roles_live: None) -> None:
     page.goto("/diagrams/scenarios/iam-roles/evaluation/")
     page.get_by_label("Principal", exact=True).select_option(label="IAM user carol")
     page.get_by_label("Action", exact=True).fill("iam:PassRole")
@@ -150,7 +141,7 @@ def test_what_if_passrole_verdict_comes_first(page, screenshot, iam_roles_live: 
     assert verdict.inner_text().startswith("Allowed: arn:aws:iam::111122223333:user/carol")
     box = verdict.bounding_box()
     assert box is not None and box["y"] < 400
-    screenshots(page, screenshot, "what-if-passrole")
+    both_widths(page, "what-if-passrole", height=900)
 
 
 def test_nothing_is_wider_than_a_phone(page, iam_roles_live: None) -> None:

@@ -85,6 +85,52 @@ def test_external_id_makes_the_cross_account_role_assumable(
     assert verdict(wrong.content.decode()).startswith("Implicitly denied:")
 
 
+@pytest.mark.parametrize("external_id", ["x", "Exémple-7Hq2x", "two words"])
+def test_an_external_id_assume_role_would_refuse_is_refused_on_its_field(
+    client: Client, scenarios: None, external_id: str
+) -> None:
+    # The world's AssumeRole pattern: ASCII letters, digits and _+=,.@:/-, 2 to 1,224 of them.
+    response = client.get(
+        PAGE.format("cross-account-external-id"),
+        {
+            "principal": VENDOR,
+            "action": "sts:AssumeRole",
+            "resource": READER,
+            "external_id": external_id,
+        },
+    )
+
+    assert response.status_code == 400
+    assert (
+        '<span class="decision-denied" id="id_external_id-error">An external ID is 2 to 1,224 '
+        "letters, digits or the characters _+=,.@:/-.</span>"
+    ) in html.unescape(response.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("service", "refused"),
+    [("lambda.amazonaws.com.cn", False), (".amazonaws.com", True), ("lambda", True)],
+)
+def test_passed_to_service_is_a_service_principal_as_the_engine_reads_one(
+    client: Client, scenarios: None, service: str, refused: bool
+) -> None:
+    response = client.get(
+        PAGE.format("iam-roles"),
+        {
+            "principal": CAROL,
+            "action": "iam:PassRole",
+            "resource": LAMBDA_ADMIN,
+            "passed_to_service": service,
+        },
+    )
+
+    content = html.unescape(response.content.decode())
+    assert response.status_code == (400 if refused else 200)
+    assert (
+        "A service principal looks like lambda.amazonaws.com or ec2.amazonaws.com." in content
+    ) is refused
+
+
 def test_federated_principals_are_offered(client: Client, scenarios: None) -> None:
     content = client.get(PAGE.format("iam-roles")).content.decode()
 

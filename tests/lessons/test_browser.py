@@ -12,46 +12,19 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.cast import REPOSITORY, load_builtin_lessons
+from tests.lessons.driving import Playthrough, in_viewport, shoot, type_line
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = REPOSITORY / "test-results" / "lessons"
 ROLE_ARN = "arn:aws:iam::111122223333:role/ReportPublisher"
 ASSUME = f"aws sts assume-role --role-arn {ROLE_ARN} --role-session-name alice-publishing"
 KEY_STEPS = {3, 4, 6, 8}
 
 
-@pytest.fixture
-def loaded(transactional_db: None) -> None:
-    load_builtin_lessons()
-
-
-def shoot(page: Page, name: str, phone: bool = False) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}-1280.png"), full_page=True)
-    if phone:
-        page.set_viewport_size({"width": 390, "height": 844})
-        page.screenshot(path=str(SHOTS / f"{name}-390.png"), full_page=True)
-        page.set_viewport_size({"width": 1280, "height": 800})
-
-
-def type_line(page: Page, line: str) -> None:
-    box = page.locator("form[data-console] input[name=line]")
-    box.fill(line)
-    box.press("Enter")
-    expect(page.locator(".outcome .console-line").last).to_have_text(f"$ {line}")
-
-
-def done_then_next(page: Page, number: int, last: bool = False) -> None:
-    expect(page.locator("main")).to_have_attribute("data-step-status", "done")
-    shoot(page, f"roles-step-{number}", phone=number in KEY_STEPS)
-    if not last:
-        page.locator("a[rel=next]").click()
-        expect(page.locator("main")).to_have_attribute("data-step-status", "open")
-
-
-def test_student_plays_the_roles_lesson_from_first_step_to_last(page: Page, loaded: None) -> None:
+def test_student_plays_the_roles_lesson_from_first_step_to_last(
+    page: Page, lessons_live: None
+) -> None:
+    lesson = Playthrough(page, "roles", KEY_STEPS)
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto("/")
     page.get_by_role("link", name="Roles: borrow permissions for an hour").click()
@@ -68,12 +41,12 @@ def test_student_plays_the_roles_lesson_from_first_step_to_last(page: Page, load
     expect(page.locator(".outcome pre.console-stdout")).to_contain_text(
         '"Arn": "arn:aws:iam::111122223333:user/alice"'
     )
-    done_then_next(page, 1)
+    lesson.done_then_next(1)
 
     # 2: the role has no key.
     type_line(page, "aws iam get-role --role-name ReportPublisher")
     expect(page.locator("[data-decision]")).to_have_attribute("data-decision", "Allowed")
-    done_then_next(page, 2)
+    lesson.done_then_next(2)
 
     # 3: assume it; the session graph now shows the session.
     page.get_by_role("button", name="Assume ReportPublisher as alice").click()
@@ -85,7 +58,7 @@ def test_student_plays_the_roles_lesson_from_first_step_to_last(page: Page, load
         "Credentials"
     ]
     assert credentials["AccessKeyId"].startswith("ASIA")
-    done_then_next(page, 3)
+    lesson.done_then_next(3)
 
     # 4: the student copies the temporary credentials into the shell.
     for variable, field in (
@@ -98,14 +71,14 @@ def test_student_plays_the_roles_lesson_from_first_step_to_last(page: Page, load
         "a session of the role ReportPublisher"
     )
     expect(page.locator("[data-time-left]")).to_have_attribute("data-time-left", "3600")
-    done_then_next(page, 4)
+    lesson.done_then_next(4)
 
     # 5: who am I now?
     type_line(page, "aws sts get-caller-identity")
     expect(page.locator(".outcome pre.console-stdout")).to_contain_text(
         "assumed-role/ReportPublisher/alice-publishing"
     )
-    done_then_next(page, 5)
+    lesson.done_then_next(5)
 
     # 6: predict, then check.
     page.get_by_label("ImplicitlyDenied").check()
@@ -114,46 +87,39 @@ def test_student_plays_the_roles_lesson_from_first_step_to_last(page: Page, load
     expect(page.locator("[data-prediction-correct]")).to_have_attribute(
         "data-prediction-correct", "true"
     )
-    done_then_next(page, 6)
+    lesson.done_then_next(6)
 
     # 7: the same call as alice and as the session.
     type_line(page, "aws s3api put-object --bucket example-reports --key q3.csv --profile alice")
     expect(page.locator("[data-decision]")).to_have_attribute("data-decision", "ImplicitlyDenied")
     type_line(page, "aws s3api put-object --bucket example-reports --key q3.csv")
     expect(page.locator("[data-decision]")).to_have_attribute("data-decision", "Allowed")
-    done_then_next(page, 7)
+    lesson.done_then_next(7)
 
     # 8: an hour later the keys are refused.
     type_line(page, "sleep 3601")
     type_line(page, "aws sts get-caller-identity")
     expect(page.locator("[data-error-code]")).to_have_attribute("data-error-code", "ExpiredToken")
-    done_then_next(page, 8)
+    lesson.done_then_next(8)
 
     # 9: assume again.
     page.get_by_role("button", name="Assume ReportPublisher again").click()
     expect(page.locator("[data-decision]")).to_have_attribute("data-decision", "Allowed")
-    done_then_next(page, 9)
+    lesson.done_then_next(9)
 
     # 10: what was learned, and the console for free practice.
     expect(page.locator("main .narrative a", has_text="console")).to_have_attribute(
         "href", "/console/iam-roles/"
     )
     page.get_by_role("button", name="Continue").click()
-    done_then_next(page, 10, last=True)
+    lesson.done_then_next(10, last=True)
     expect(page.locator("a[rel=next]")).to_have_count(0)
     page.get_by_role("link", name="Lesson complete: back to the overview").click()
     expect(page.get_by_text("You have completed this lesson.")).to_be_visible()
 
 
-def in_viewport(page: Page, selector: str) -> bool:
-    box = page.locator(selector).first.bounding_box()
-    viewport = page.viewport_size
-    assert box is not None and viewport is not None
-    return box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"]
-
-
 def test_users_lesson_by_keyboard_with_the_verdict_and_next_step_above_the_fold(
-    page: Page, loaded: None
+    page: Page, lessons_live: None
 ) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto("/lessons/")

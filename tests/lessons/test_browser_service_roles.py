@@ -9,11 +9,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.cast import REPOSITORY, load_builtin_lessons
+from tests.lessons.driving import Playthrough, type_line
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = REPOSITORY / "test-results" / "lessons"
 ADMIN_ROLE = "arn:aws:iam::111122223333:role/service-role/lambda-admin-role"
 SWITCH = (
     f"aws lambda update-function-configuration --function-name report-builder --role {ADMIN_ROLE}"
@@ -22,38 +21,10 @@ INVOKE = "aws lambda invoke --function-name report-builder out.json --profile al
 PHONE_STEPS = {4, 5, 6, 7}
 
 
-@pytest.fixture
-def loaded(transactional_db: None) -> None:
-    load_builtin_lessons()
-
-
-def shoot(page: Page, number: int) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"service-roles-step-{number}-1280.png"), full_page=True)
-    if number in PHONE_STEPS:
-        page.set_viewport_size({"width": 390, "height": 844})
-        page.screenshot(path=str(SHOTS / f"service-roles-step-{number}-390.png"), full_page=True)
-        page.set_viewport_size({"width": 1280, "height": 800})
-
-
-def type_line(page: Page, line: str) -> None:
-    box = page.locator("form[data-console] input[name=line]")
-    box.fill(line)
-    box.press("Enter")
-    expect(page.locator(".outcome .console-line").last).to_have_text(f"$ {line}")
-
-
-def done_then_next(page: Page, number: int, last: bool = False) -> None:
-    expect(page.locator("main")).to_have_attribute("data-step-status", "done")
-    shoot(page, number)
-    if not last:
-        page.locator("a[rel=next]").click()
-        expect(page.locator("main")).to_have_attribute("data-step-status", "open")
-
-
 def test_student_plays_the_service_roles_lesson_from_first_step_to_last(
-    page: Page, loaded: None
+    page: Page, lessons_live: None
 ) -> None:
+    lesson = Playthrough(page, "service-roles", PHONE_STEPS)
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto("/")
     page.get_by_role(
@@ -64,7 +35,7 @@ def test_student_plays_the_service_roles_lesson_from_first_step_to_last(
     # 1: what a service role is.
     expect(page.get_by_role("heading", level=1)).to_contain_text("Something, not someone")
     page.get_by_role("button", name="Continue").click()
-    done_then_next(page, 1)
+    lesson.done_then_next(1)
 
     # 2: the function's execution role.
     type_line(
@@ -74,14 +45,14 @@ def test_student_plays_the_service_roles_lesson_from_first_step_to_last(
     expect(page.locator(".outcome pre.console-stdout")).to_contain_text(
         '"Role": "arn:aws:iam::111122223333:role/service-role/lambda-role"'
     )
-    done_then_next(page, 2)
+    lesson.done_then_next(2)
 
     # 3: its trust policy names the Lambda service.
     type_line(page, "aws iam get-role --role-name lambda-role --profile alice")
     expect(page.locator(".outcome pre.console-stdout")).to_contain_text(
         '"Service": "lambda.amazonaws.com"'
     )
-    done_then_next(page, 3)
+    lesson.done_then_next(3)
 
     # 4: the function runs as lambda-role and may not write the daily report.
     type_line(page, INVOKE)
@@ -92,7 +63,7 @@ def test_student_plays_the_service_roles_lesson_from_first_step_to_last(
     expect(page.locator(".outcome pre.console-stdout")).to_contain_text(
         "assumed-role/lambda-role/report-builder is not authorized to perform: s3:PutObject"
     )
-    done_then_next(page, 4)
+    lesson.done_then_next(4)
 
     # 5: predict alice's switch to the admin role, then see PassRole refuse it.
     expect(page.locator("code.given-line")).to_have_text(f"{SWITCH} --profile alice")
@@ -103,25 +74,25 @@ def test_student_plays_the_service_roles_lesson_from_first_step_to_last(
         "data-prediction-correct", "true"
     )
     expect(page.locator(".outcome")).to_contain_text("iam:PassRole")
-    done_then_next(page, 5)
+    lesson.done_then_next(5)
 
     # 6: carol, who may pass the role to Lambda, makes the switch.
     type_line(page, f"{SWITCH} --profile carol")
     expect(page.locator("[data-decision]")).to_have_attribute("data-decision", "Allowed")
     expect(page.locator(".outcome pre.console-stdout")).to_contain_text(f'"Role": "{ADMIN_ROLE}"')
-    done_then_next(page, 6)
+    lesson.done_then_next(6)
 
     # 7: alice invokes it again; now the function writes with the admin role's permissions.
     type_line(page, INVOKE)
     expect(page.locator(".outcome pre.console-stdout")).not_to_contain_text("FunctionError")
     sessions = page.locator("figure", has_text="Who assumed what in your lesson world")
     expect(sessions.locator("svg")).to_contain_text("lambda-admin-role")
-    done_then_next(page, 7)
+    lesson.done_then_next(7)
 
     # 8: what was learned, and the console for free practice.
     expect(page.locator("a[href='/console/iam-roles/']")).to_have_count(1)
     page.get_by_role("button", name="Continue").click()
-    done_then_next(page, 8, last=True)
+    lesson.done_then_next(8, last=True)
     expect(page.locator("a[rel=next]")).to_have_count(0)
     page.get_by_role("link", name="Lesson complete: back to the overview").click()
     expect(page.get_by_text("You have completed this lesson.")).to_be_visible()

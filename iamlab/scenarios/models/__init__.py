@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
+from iamlab.scenarios.choices import AccessKeyStatus, Difficulty, InlinePolicyOwner, ProviderType
 from iamlab.scenarios.models.content import (
     CONTENT_MODELS,
     AccessKey,
-    AccessKeyStatus,
     Account,
     Bucket,
-    Difficulty,
     Group,
     IdentityProvider,
     InlinePolicy,
-    InlinePolicyOwner,
     LambdaFunction,
     ManagedPolicy,
     MfaDevice,
-    ProviderType,
     Role,
     S3Object,
     Scenario,

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -20,14 +21,14 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 
 from iamlab.engine import PolicyType, PrincipalEntry, statement_principals
+from iamlab.scenarios.choices import AccessKeyStatus, Difficulty, InlinePolicyOwner, ProviderType
 from iamlab.scenarios.limits import json_problem, text_problem
-from iamlab.scenarios.validators import check_policy_field, check_tags
+from iamlab.scenarios.problems import ScenarioProblem
+from iamlab.scenarios.validation import validate_scenario
+from iamlab.scenarios.validators import JsonLimitError, check_policy_field, check_tags
+from iamlab.scenarios.worldspec import build_spec, build_world
+from iamlab.world import World
 from iamlab.world.names import IAM_NAME, IAM_PATH
-
-if TYPE_CHECKING:
-    from iamlab.scenarios.validation import ScenarioProblem
-    from iamlab.world import World
-
 
 # IAM's name pattern for users, groups, roles and policies, and its path pattern.
 iam_name_validator = RegexValidator(
@@ -123,22 +124,6 @@ class Content(models.Model):
         return problems
 
 
-class JsonLimitError(ValidationError):
-    """A JSON value beyond the limits, with the JSON path kept apart for reports."""
-
-    def __init__(self, message: str, json_path: str) -> None:
-        where = f"At {json_path}: " if json_path else ""
-        super().__init__(f"{where}{message[0].upper()}{message[1:]}", code="json_limit")
-        self.json_path = json_path
-        self.policy_message = message[0].upper() + message[1:]
-
-
-class Difficulty(models.TextChoices):
-    INTRODUCTORY = "introductory", "Introductory"
-    INTERMEDIATE = "intermediate", "Intermediate"
-    ADVANCED = "advanced", "Advanced"
-
-
 class ScenarioManager(models.Manager["Scenario"]):
     def get_by_natural_key(self, slug: str) -> Scenario:
         return self.get(slug=slug)
@@ -193,8 +178,6 @@ class Scenario(Content):
         Every row is read up front, a query per kind of row, so the count does not grow
         with the scenario.
         """
-        from iamlab.scenarios.worldspec import build_spec
-
         if self.pk is None:
             return build_spec(self).spec
         prefetched = Scenario.objects.prefetch_related(
@@ -204,8 +187,6 @@ class Scenario(Content):
 
     def to_world(self) -> World:
         """Build a fresh simulated world from this scenario, reading every row."""
-        from iamlab.scenarios.worldspec import build_world
-
         return build_world(self.to_spec())
 
     def world(self) -> World:
@@ -214,11 +195,6 @@ class Scenario(Content):
         The spec is plain JSON in Django's cache, shared by every process; only a miss reads
         the rows. A spec that does not build raises WorldSpecError and is not cached.
         """
-        from django.core.cache import cache
-
-        from iamlab.scenarios.worldspec import build_world
-        from iamlab.world import World
-
         key = f"{SPEC_CACHE_PREFIX}{self.pk}:{self.content_version}"
         spec = cache.get(key)
         if isinstance(spec, dict):
@@ -232,11 +208,15 @@ class Scenario(Content):
         cache.set(key, spec, SPEC_CACHE_SECONDS)
         return world
 
-    def validate(self) -> list[ScenarioProblem]:
-        """Return every problem with this scenario (empty when it is valid)."""
-        from iamlab.scenarios.validation import validate_scenario
+    def validate(
+        self, already_checked: set[tuple[str, tuple[str, ...]]] | None = None
+    ) -> list[ScenarioProblem]:
+        """Return every problem with this scenario (empty when it is valid).
 
-        return validate_scenario(self)
+        `already_checked` names rows (model label, natural key) validated a moment ago, which
+        need not be validated again.
+        """
+        return validate_scenario(self, scenario_content(self), already_checked)
 
     def accounts_for_overview(self) -> models.QuerySet[Account]:
         """Return the accounts with everything the overview page shows, fetched up front."""
@@ -571,12 +551,6 @@ def _principal_kind(entry: PrincipalEntry) -> str:
     return _PRINCIPAL_KIND_WORDS.get(entry.kind, "principal")
 
 
-class InlinePolicyOwner(models.TextChoices):
-    USER = "user", "User"
-    GROUP = "group", "Group"
-    ROLE = "role", "Role"
-
-
 class InlinePolicyManager(models.Manager["InlinePolicy"]):
     def get_by_natural_key(
         self, slug: str, account_id: str, owner_type: str, owner_name: str, name: str
@@ -686,11 +660,6 @@ class AccessKeyManager(UserCredentialManager):
     lookup_field = "access_key_id"
 
 
-class AccessKeyStatus(models.TextChoices):
-    ACTIVE = "Active", "Active"
-    INACTIVE = "Inactive", "Inactive"
-
-
 class AccessKey(Content):
     """A user's long-term access key (AKIA...), which the console offers as a profile."""
 
@@ -758,11 +727,6 @@ class MfaDevice(Content):
     @property
     def serial_number(self) -> str:
         return self.user.account.arn("iam", f"mfa/{self.name}")
-
-
-class ProviderType(models.TextChoices):
-    OIDC = "oidc", "OpenID Connect (OIDC)"
-    SAML = "saml", "SAML 2.0"
 
 
 oidc_name_validator = RegexValidator(

@@ -4,26 +4,14 @@ from __future__ import annotations
 
 from django import template
 
+from iamlab.engine.parsing import POLICY_ELEMENTS, STATEMENT_ELEMENTS
 from iamlab.scenarios.limits import json_dumps_safely, json_problem
 
 register = template.Library()
 
 
 # The order AWS's documentation and console write a policy's elements in.
-POLICY_ELEMENT_ORDER = [
-    "Version",
-    "Id",
-    "Statement",
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-]
+POLICY_ELEMENT_ORDER = [*POLICY_ELEMENTS, *STATEMENT_ELEMENTS]
 
 
 def in_policy_order(value: object) -> object:

@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
-from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
 
 from iamlab.lessons.loading import dump_lesson
 from iamlab.lessons.models import Lesson
+from iamlab.scenarios.management.fixtures import DumpCommand
 
 
-class Command(BaseCommand):
+class Command(DumpCommand):
     help = "Write a lesson and its steps as a JSON fixture with natural keys (no primary keys)."
-    requires_system_checks: list[str] = []
+    noun = "lesson"
+    example = "roles"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("slug", help="The lesson's slug, e.g. roles.")
-        parser.add_argument(
-            "-o", "--output", metavar="FILE", help="Write to FILE instead of standard output."
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        slug = options["slug"]
+    def dump(self, slug: str) -> str:
         lesson = Lesson.objects.filter(slug=slug).first()
         if lesson is None:
             slugs = list(Lesson.objects.values_list("slug", flat=True))
@@ -34,8 +27,4 @@ class Command(BaseCommand):
                 f"Loaded: {', '.join(sorted(slugs)) or 'none'}.",
                 returncode=1,
             )
-        text = dump_lesson(lesson)
-        if options["output"]:
-            Path(options["output"]).write_text(text, encoding="utf-8")
-        else:
-            self.stdout.write(text, ending="")
+        return dump_lesson(lesson)
