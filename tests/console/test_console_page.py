@@ -372,3 +372,31 @@ def test_kept_history_is_not_reused_after_the_scenario_changes(
     page = html.unescape(client.get("/console/iam-roles/").content.decode())
     assert entries(page) == before
     assert '"Arn": "arn:aws:iam::111122223333:user/admins/carol"' in page
+
+
+def test_commands_keep_their_entries_so_the_page_replays_nothing(
+    client: Client,
+    iam_roles: Scenario,
+    monkeypatch: pytest.MonkeyPatch,
+    django_assert_max_num_queries,
+) -> None:
+    client.get("/console/iam-roles/")
+    # Restore, lock, catch up, append: the session reads the log once under the lock and
+    # shows the world its line left without reading it again.
+    with django_assert_max_num_queries(9):
+        client.post("/console/iam-roles/run/", {"line": "date"}, **HX)
+    client.post("/console/iam-roles/export/", **HX)  # nothing to export: refused, nothing kept
+    client.post("/console/iam-roles/run/", {"line": ASSUME}, **HX)
+    client.post("/console/iam-roles/export/", **HX)
+
+    def replayed(*args: object) -> None:
+        raise AssertionError("the page rebuilt the history from the log")
+
+    monkeypatch.setattr(Workspace, "transcript", replayed)
+    shown = entries(client.get("/console/iam-roles/").content.decode())
+    assert [line for _code, line in shown] == [
+        "date",
+        ASSUME,
+        *[line for line in workspace_of(client, iam_roles).lines()[2:]],
+    ]
+    assert len(shown) == 5 and all(code == "0" for code, _line in shown)

@@ -560,3 +560,17 @@ def test_what_a_learner_types_comes_back_as_text(client: Client, lessons: None) 
         "echo &#x27;&lt;script&gt;alert(1)&lt;/script&gt;&#x27;</pre>"
     ) in page
     assert '<pre class="console-stdout">&lt;script&gt;alert(1)&lt;/script&gt;\n</pre>' in page
+
+
+def test_a_step_page_and_an_action_read_a_bounded_number_of_rows(
+    client: Client, lessons: None, django_assert_max_num_queries
+) -> None:
+    open_users_lesson_to_step_3(client)
+    client.get("/lessons/users/3/")
+    # The session, the lesson with its steps, the progress with its step rows, the log
+    # after the workspace's snapshot.
+    with django_assert_max_num_queries(4):
+        page = client.get("/lessons/users/3/")
+    assert step_status(page.content.decode()) == "open"
+    with django_assert_max_num_queries(11):
+        client.post("/lessons/users/3/act/", {"line": "aws sts get-caller-identity"})

@@ -385,6 +385,26 @@ def test_lookup_never_makes_a_workspace(iam_roles: Scenario, rf: RequestFactory)
     assert Workspace.objects.count() == 1
 
 
+def test_lookup_reads_the_last_line_with_the_workspace_for_its_state_key(
+    iam_roles: Scenario, rf: RequestFactory, django_assert_num_queries
+) -> None:
+    request = anonymous_request(rf)
+    made = Workspace.objects.for_request(request, iam_roles)
+    made.run("date")
+    made.run("sleep 60")
+    asked = Workspace.objects.get(pk=made.pk).state_key()
+
+    with django_assert_num_queries(1):
+        found = Workspace.objects.lookup(request, iam_roles)
+        assert found is not None
+        key = found.state_key()
+
+    assert key == asked and key.endswith(":2")
+    # Used once: a line run afterwards is seen by the next state_key, which asks again.
+    found.run("date")
+    assert found.state_key().endswith(":3")
+
+
 def test_lookup_hands_anonymous_work_over_at_sign_in_per_context(
     iam_roles: Scenario, rf: RequestFactory
 ) -> None:

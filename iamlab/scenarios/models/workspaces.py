@@ -47,11 +47,14 @@ class WorkspaceManager(models.Manager["Workspace"]):
         session_key: str = "",
         name: str = "",
         context: str = "",
+        with_last_seq: bool = False,
     ) -> Workspace | None:
         """Return the open workspace of one learner (or name) and context, if there is one.
 
         The filter repeats the condition of the partial unique constraint it matches, so the
-        database finds the row through that index however many workspaces there are.
+        database finds the row through that index however many workspaces there are. With
+        `with_last_seq` the same query reads the number of the log's last line, which the
+        workspace's first `state_key()` then uses instead of asking.
         """
         terms = models.Q(scenario=scenario, ended_at__isnull=True, name=name, context=context)
         if owner is not None:
@@ -62,7 +65,11 @@ class WorkspaceManager(models.Manager["Workspace"]):
             terms &= models.Q(name__gt="", owner__isnull=True, session_key="")
         # No ORDER BY: there is at most one such row, and an ordering could steer the
         # database away from the index.
-        found = next(iter(self.filter(terms).order_by()[:1]), None)
+        found_in = self.filter(terms).order_by()
+        if with_last_seq:
+            last = WorkspaceEntry.objects.filter(workspace=models.OuterRef("pk")).order_by("-seq")
+            found_in = found_in.annotate(last_seq_read=models.Subquery(last.values("seq")[:1]))
+        found = next(iter(found_in[:1]), None)
         if found is not None:
             found.scenario = scenario  # spares a query for what the caller already holds
         return found
@@ -121,11 +128,13 @@ class WorkspaceManager(models.Manager["Workspace"]):
         """
         if request.user.is_authenticated:
             adopted = self._adopt_anonymous(request, scenario, context)
-            return adopted or self._open(scenario, owner=request.user, context=context)
+            return adopted or self._open(
+                scenario, owner=request.user, context=context, with_last_seq=True
+            )
         session_key = request.session.session_key
         if not session_key:
             return None
-        return self._open(scenario, session_key=session_key, context=context)
+        return self._open(scenario, session_key=session_key, context=context, with_last_seq=True)
 
     def _adopt_anonymous(
         self, request: HttpRequest, scenario: Scenario, context: str
@@ -273,7 +282,10 @@ class Workspace(models.Model):
         workspace with an empty log has the scenario's own key: its world is the same.
         """
         last = None
-        if self.pk is not None:
+        if "last_seq_read" in self.__dict__:
+            # Read with the workspace a moment ago (`lookup`); used once, then asked again.
+            last = self.__dict__.pop("last_seq_read")
+        elif self.pk is not None:
             last = self.entries.order_by("-seq").values_list("seq", flat=True).first()
         if not last:
             return f"scenario:{self.scenario.pk}:{self.scenario.content_version}"
