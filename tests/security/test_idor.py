@@ -1,0 +1,232 @@
+"""One learner's work, progress and class reached by guessing ids: never by anyone else.
+
+Learner A (ann) runs console lines holding MARKER, does step 1 of the lesson with more of
+them, and is in a class whose name holds it. Then another learner, an anonymous visitor
+and the instructor of another class ask for every address in surface.REACHES, filled in
+with A's own ids; each gets exactly its status, none sees MARKER or what the rightful
+viewer sees, and nothing of A's changes. The rightful viewer (A, the class's instructor,
+the site's administrator) asking the same address does see it, so each check can fail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from iamlab.classroom.models import Assignment, Classroom, Membership
+from iamlab.lessons.models import Lesson, Progress, StepProgress
+from iamlab.scenarios.models import Workspace
+from tests.cast import ACCOUNT, ALICE, client_for, make_user
+from tests.security.surface import (
+    ADMIN_SIGN_IN,
+    ANONYMOUS,
+    INSTRUCTOR,
+    LESSON,
+    MARKER,
+    REACHES,
+    SHARED_ROUTES,
+    SIGN_IN,
+    SLUG,
+    STRANGERS,
+    STUDENT,
+    Reach,
+)
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HTTP_HX_REQUEST": "true"}
+TRUST_ALICE = (
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+    f'"Principal": {{"AWS": "{ALICE}"}}, "Action": "sts:AssumeRole"}}]}}'
+)
+# What A types: a role named after the marker, a session of it, and an S3 key.
+MARKED_LINES = [
+    f"aws iam create-role --role-name {MARKER} --assume-role-policy-document "
+    f"'{TRUST_ALICE}' --profile alice",
+    f"aws sts assume-role --role-arn arn:aws:iam::{ACCOUNT}:role/{MARKER} "
+    f"--role-session-name {MARKER}-session --profile alice",
+    f"aws s3api get-object --bucket tiny-reports --key {MARKER}.csv out.csv --profile alice",
+]
+
+
+@dataclass
+class Cast:
+    ann: Any  # learner A
+    teacher: Any  # the instructor of A's class
+    administrator: Any
+    clients: dict[str, Client]
+    ids: dict[str, object]
+
+    def client(self, who: str) -> Client:
+        return self.clients[who]
+
+
+@pytest.fixture
+def cast(hostile: None, instructor: Any, clean_cache: None) -> Cast:
+    """Learner A's console work, lesson step and class, and everyone who might ask for them."""
+    ann, teacher = make_user("ann"), make_user("teacher", staff=True)
+    other_teacher = make_user("other-teacher", staff=True)
+    lesson = Lesson.objects.get(slug=LESSON)
+    classroom = Classroom.objects.create_with_code(name=f"Class {MARKER}", owner=teacher)
+    Membership.objects.create(classroom=classroom, student=ann)
+    assignment = Assignment.objects.create(classroom=classroom, lesson=lesson)
+    # The other instructor has a class and a student of their own.
+    student = make_user("bea")
+    other = Classroom.objects.create_with_code(name="Another class", owner=other_teacher)
+    Membership.objects.create(classroom=other, student=student)
+
+    a = client_for(ann)
+    for line in MARKED_LINES:
+        assert a.post(f"/console/{SLUG}/run/", {"line": line}).status_code == 302
+    for line in [*MARKED_LINES[:2], "aws sts get-caller-identity --profile alice"]:
+        assert a.post(f"/lessons/{LESSON}/1/act/", {"line": line}).status_code == 200
+    workspace = Workspace.objects.get(owner=ann, context="", ended_at__isnull=True)
+    progress = Progress.objects.get(owner=ann, lesson=lesson)
+    assert progress.steps_done() == {1}
+    event = next(e.seq for e in workspace.world().events if e.explanation)
+    return Cast(
+        ann=ann,
+        teacher=teacher,
+        administrator=instructor,
+        clients={
+            "learner": a,
+            "teacher": client_for(teacher),
+            "administrator": client_for(instructor),
+            STUDENT: client_for(student),
+            ANONYMOUS: Client(),
+            INSTRUCTOR: client_for(other_teacher),
+        },
+        ids={
+            "class": classroom.pk,
+            "student": ann.pk,
+            "assignment": assignment.pk,
+            "workspace": workspace.pk,
+            "progress": progress.pk,
+            "event": event,
+            "code": classroom.join_code,
+        },
+    )
+
+
+def state_of(ann: Any) -> dict[str, object]:
+    """Return everything of A's that a request could change."""
+    workspaces = Workspace.objects.filter(owner=ann).order_by("pk")
+    return {
+        "workspaces": [(w.pk, w.context, w.ended_at, w.entries.count()) for w in workspaces],
+        "progress": list(
+            Progress.objects.filter(owner=ann)
+            .order_by("pk")
+            .values_list("pk", "workspace_id", "completed_at", "ended_at", "recent")
+        ),
+        "steps": list(
+            StepProgress.objects.filter(progress__owner=ann)
+            .order_by("pk")
+            .values_list("number", "done_at", "attempts", "hints_revealed", "solution_revealed")
+        ),
+        "classes": list(Membership.objects.filter(student=ann).values_list("classroom_id")),
+        "assignments": list(
+            Assignment.objects.filter(classroom__memberships__student=ann).values_list(
+                "pk", "lesson_id", "position", "due_date"
+            )
+        ),
+        "account": list(
+            get_user_model()
+            .objects.filter(pk=ann.pk)
+            .values_list("username", "password", "is_staff", "is_active")
+        ),
+    }
+
+
+def fill(text: str, ids: dict[str, object]) -> str:
+    return text.format(**ids)
+
+
+def ask(client: Client, reach: Reach, ids: dict[str, object]) -> Any:
+    url = fill(reach.url, ids)
+    headers = HX if reach.htmx else {}
+    return getattr(client, reach.method)(url, reach.data, **headers)
+
+
+def without_the_address(body: str, url: str) -> str:
+    """Return the body without the address asked, which the page echoes in its sign-in links.
+
+    A guess that names A's role holds the marker itself; only what the page adds counts.
+    """
+    return body.replace(quote(url), "").replace(url, "")
+
+
+def expected_location(reach: Reach, who: str, ids: dict[str, object]) -> str:
+    url = fill(reach.url, ids)
+    target = reach.goes_to[who]
+    if target == SIGN_IN:
+        return f"/accounts/login/?next={quote(url)}"
+    if target == ADMIN_SIGN_IN:
+        return f"/admin/login/?next={url}"
+    return fill(target, ids)
+
+
+def reach_id(reach: Reach) -> str:
+    return f"{reach.method} {reach.url}{' (htmx)' if reach.htmx else ''}"
+
+
+@pytest.mark.parametrize("reach", REACHES, ids=reach_id)
+def test_no_one_else_reaches_a_learners_thing_by_its_address(cast: Cast, reach: Reach) -> None:
+    for who in STRANGERS:
+        before = state_of(cast.ann)
+
+        response = ask(cast.client(who), reach, cast.ids)
+
+        assert response.status_code == reach.strangers[who], who
+        body = without_the_address(response.content.decode(), fill(reach.url, cast.ids))
+        assert MARKER not in body, who
+        if reach.strangers_see:
+            assert fill(reach.strangers_see, cast.ids) in body, who
+        if reach.shows:
+            assert fill(reach.shows, cast.ids) not in body, who
+        if response.status_code == 302:
+            assert response["Location"] == expected_location(reach, who, cast.ids), who
+        assert state_of(cast.ann) == before, who
+
+
+@pytest.mark.parametrize("reach", REACHES, ids=reach_id)
+def test_the_rightful_viewer_reaches_it_by_the_same_address(cast: Cast, reach: Reach) -> None:
+    before = state_of(cast.ann)
+
+    response = ask(cast.client(reach.owner), reach, cast.ids)
+
+    assert response.status_code == reach.owner_status
+    if reach.shows:
+        assert fill(reach.shows, cast.ids) in response.content.decode()
+    if response.status_code == 302:
+        assert response["Location"] == expected_location(reach, reach.owner, cast.ids)
+    if reach.method == "post" and response.status_code < 400:
+        # What a stranger's request must not do, the rightful one does: the check above
+        # that A's things did not change would see it.
+        assert state_of(cast.ann) != before
+
+
+def routes(patterns: list[URLPattern | URLResolver], prefix: str = "") -> list[str]:
+    """Return every URL pattern of the site as one route string; the admin's as `admin/`."""
+    found: list[str] = []
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            found += [route] if route == "admin/" else routes(pattern.url_patterns, route)
+        else:
+            found.append(route)
+    return found
+
+
+def test_every_address_of_the_site_is_in_the_inventory() -> None:
+    # A new page must be added to surface.REACHES (it can reach a learner's thing) or to
+    # surface.SHARED_ROUTES (it shows only what everyone shares), so that it is checked.
+    inventory = {reach.route for reach in REACHES} | set(SHARED_ROUTES)
+
+    assert sorted(set(routes(get_resolver().url_patterns)) - inventory) == []
+    assert sorted(inventory - set(routes(get_resolver().url_patterns))) == []
