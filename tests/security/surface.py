@@ -2,7 +2,9 @@
 
 Add a page or a form here when it is built (lessons, the console, the playground), and
 every hostile-input test, the header checks and the browser's Content-Security-Policy
-check cover it too.
+check cover it too. Every URL pattern of the site is also in REACHES (an address that can
+reach a learner's work, progress or class, checked for guessed ids) or in SHARED_ROUTES
+(what every visitor shares); test_idor.py fails for a pattern in neither.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ the site's administrator) asking the same address does see it, so each check can
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -37,6 +38,9 @@ from tests.security.surface import (
     STUDENT,
     Reach,
 )
+
+CLASS_PATH = "/instructor/classes/{class}/"
+A_IN_CLASS_LESSON = CLASS_PATH + "students/{student}/lessons/" + LESSON + "/"
 
 pytestmark = pytest.mark.django_db
 
@@ -175,29 +179,50 @@ def reach_id(reach: Reach) -> str:
     return f"{reach.method} {reach.url}{' (htmx)' if reach.htmx else ''}"
 
 
+def guessed_query(cast: Cast) -> str:
+    """Return a query naming A's workspace, progress, account and browser session."""
+    a_session = cast.client("learner").session.session_key
+    return (
+        f"workspace={cast.ids['workspace']}&progress={cast.ids['progress']}"
+        f"&user={cast.ids['student']}&owner=ann&session_key={a_session}&sessionid={a_session}"
+    )
+
+
+def assert_not_reached(cast: Cast, reach: Reach, who: str, response: Any) -> None:
+    assert response.status_code == reach.strangers[who], who
+    body = without_the_address(response.content.decode(), response.wsgi_request.get_full_path())
+    assert MARKER not in body, who
+    if reach.shows:
+        assert fill(reach.shows, cast.ids) not in body, who
+    if reach.strangers_see:
+        assert fill(reach.strangers_see, cast.ids) in body, who
+
+
 @pytest.mark.parametrize("reach", REACHES, ids=reach_id)
-def test_no_one_else_reaches_a_learners_thing_by_its_address(cast: Cast, reach: Reach) -> None:
+def test_a_learners_thing_is_reached_by_its_address_only_by_its_rightful_viewer(
+    cast: Cast, reach: Reach
+) -> None:
     for who in STRANGERS:
         before = state_of(cast.ann)
 
         response = ask(cast.client(who), reach, cast.ids)
 
-        assert response.status_code == reach.strangers[who], who
-        body = without_the_address(response.content.decode(), fill(reach.url, cast.ids))
-        assert MARKER not in body, who
-        if reach.strangers_see:
-            assert fill(reach.strangers_see, cast.ids) in body, who
-        if reach.shows:
-            assert fill(reach.shows, cast.ids) not in body, who
+        assert_not_reached(cast, reach, who, response)
         if response.status_code == 302:
             assert response["Location"] == expected_location(reach, who, cast.ids), who
         assert state_of(cast.ann) == before, who
 
+    if reach.owner == "learner" and reach.method == "get":
+        # A query naming A's things is ignored: pages look the learner up from the request.
+        url = fill(reach.url, cast.ids)
+        response = cast.client(STUDENT).get(
+            f"{url}{'&' if '?' in url else '?'}{guessed_query(cast)}",
+            **(HX if reach.htmx else {}),
+        )
+        assert_not_reached(cast, reach, STUDENT, response)
+        assert state_of(cast.ann) == before
 
-@pytest.mark.parametrize("reach", REACHES, ids=reach_id)
-def test_the_rightful_viewer_reaches_it_by_the_same_address(cast: Cast, reach: Reach) -> None:
-    before = state_of(cast.ann)
-
+    # The control: the rightful viewer asking the same address does reach A's thing.
     response = ask(cast.client(reach.owner), reach, cast.ids)
 
     assert response.status_code == reach.owner_status
@@ -206,8 +231,8 @@ def test_the_rightful_viewer_reaches_it_by_the_same_address(cast: Cast, reach: R
     if response.status_code == 302:
         assert response["Location"] == expected_location(reach, reach.owner, cast.ids)
     if reach.method == "post" and response.status_code < 400:
-        # What a stranger's request must not do, the rightful one does: the check above
-        # that A's things did not change would see it.
+        # What the strangers' requests must not do, the rightful one does, so the checks
+        # that nothing of A's changed could see a change.
         assert state_of(cast.ann) != before
 
 
@@ -230,3 +255,121 @@ def test_every_address_of_the_site_is_in_the_inventory() -> None:
 
     assert sorted(set(routes(get_resolver().url_patterns)) - inventory) == []
     assert sorted(inventory - set(routes(get_resolver().url_patterns))) == []
+
+
+def test_an_anonymous_learners_work_stays_with_their_browser(
+    hostile: None, clean_cache: None
+) -> None:
+    # Two anonymous learners are told apart by their browser sessions alone.
+    a, b = Client(), Client()
+    for line in MARKED_LINES:
+        a.post(f"/console/{SLUG}/run/", {"line": line})
+    a.post(f"/lessons/{LESSON}/1/act/", {"line": MARKED_LINES[0]})
+
+    pages = [f"/console/{SLUG}/", f"/lessons/{LESSON}/1/", f"/diagrams/scenarios/{SLUG}/trust/"]
+
+    assert [MARKER in a.get(url).content.decode() for url in pages] == [True, True, True]
+    assert [MARKER in b.get(url).content.decode() for url in pages] == [False, False, False]
+    b.force_login(make_user("bea"))
+    assert [MARKER in b.get(url).content.decode() for url in pages] == [False, False, False]
+
+
+def test_the_next_person_at_a_shared_computer_does_not_get_the_work_of_the_one_before(
+    cast: Cast,
+) -> None:
+    # A signs out; the same browser is then used anonymously, and then by another account.
+    browser = cast.client("learner")
+    pages = [f"/console/{SLUG}/", f"/lessons/{LESSON}/1/", "/lessons/", "/classes/"]
+    before = state_of(cast.ann)
+
+    assert browser.post("/accounts/logout/").status_code == 302
+    anonymous = [browser.get(url) for url in pages]
+    browser.force_login(make_user("cal"))
+    signed_in = [browser.get(url) for url in pages]
+
+    assert [r.status_code for r in anonymous] == [200, 200, 200, 302]
+    assert [r.status_code for r in signed_in] == [200, 200, 200, 200]
+    for response in [*anonymous, *signed_in]:
+        assert MARKER not in response.content.decode(), response.wsgi_request.path
+        assert 'data-progress-done="1"' not in response.content.decode()
+    assert state_of(cast.ann) == before
+    assert Workspace.objects.filter(owner__username="cal", entries__isnull=False).count() == 0
+
+
+def test_a_student_is_not_staff_and_is_kept_out_of_the_instructor_pages_and_the_admin(
+    cast: Cast,
+) -> None:
+    student = cast.client(STUDENT)
+
+    instructor = student.get("/instructor/")
+    admin = student.get("/admin/")
+    admin_login = student.get("/admin/login/?next=/admin/")
+
+    assert get_user_model().objects.get(username="bea").is_staff is False
+    assert instructor.status_code == 403
+    assert 'data-refusal="403"' in instructor.content.decode()
+    assert (admin.status_code, admin["Location"]) == (302, "/admin/login/?next=/admin/")
+    assert admin_login.status_code == 200
+    assert (
+        "You are authenticated as bea, but are not authorized to access this page."
+        in admin_login.content.decode()
+    )
+    assert "Site administration" not in admin_login.content.decode()
+
+
+def test_an_instructor_sees_a_students_work_only_in_the_lessons_set_for_the_class(
+    cast: Cast,
+) -> None:
+    url = fill(A_IN_CLASS_LESSON, cast.ids)
+    teacher = cast.client("teacher")
+    assert MARKER in teacher.get(url).content.decode()  # set for the class: shown
+
+    Assignment.objects.filter(pk=cast.ids["assignment"]).delete()
+    response = teacher.get(url)
+
+    assert response.status_code == 404
+    assert "ann" not in re.findall(r"\w+", response.content.decode())
+
+
+def test_an_instructor_cannot_open_a_learner_outside_the_class_through_it(cast: Cast) -> None:
+    bea = get_user_model().objects.get(username="bea")
+
+    response = cast.client("teacher").get(fill(CLASS_PATH, cast.ids) + f"students/{bea.pk}/")
+
+    assert response.status_code == 404
+    assert "bea" not in re.findall(r"\w+", response.content.decode())
+
+
+def test_a_wrong_join_code_says_so_and_changes_nothing(cast: Cast) -> None:
+    code = str(cast.ids["code"])
+    guess = code[:-1] + ("A" if code[-1] != "A" else "B")
+    before = state_of(cast.ann)
+
+    response = cast.client(STUDENT).post("/classes/join/", {"code": guess})
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert (
+        f"No class has the join code “{guess}”. A code is 8 letters and digits, as your "
+        "instructor shows it; check it and try again." in body
+    )
+    assert MARKER not in body
+    assert Membership.objects.filter(student__username="bea").count() == 1  # their own class
+    assert state_of(cast.ann) == before
+
+
+def test_joining_a_class_shows_its_lessons_never_its_other_students(cast: Cast) -> None:
+    # The join code is the secret an instructor shares: it lets a student in, and being in
+    # a class shows the student only their own progress in its lessons.
+    student = cast.client(STUDENT)
+
+    joined = student.post("/classes/join/", {"code": cast.ids["code"]})
+    page = student.get(joined["Location"])
+
+    assert joined["Location"] == f"/classes/?joined={cast.ids['class']}"
+    body = page.content.decode()
+    assert f"You are in the class “Class {MARKER}”." in body
+    assert 'data-progress-done="0"' in body
+    assert 'data-progress-done="1"' not in body
+    assert "ann" not in re.findall(r"\w+", body)
+    assert student.get(fill(A_IN_CLASS_LESSON, cast.ids)).status_code == 403
