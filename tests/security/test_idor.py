@@ -373,3 +373,21 @@ def test_joining_a_class_shows_its_lessons_never_its_other_students(cast: Cast) 
     assert 'data-progress-done="1"' not in body
     assert "ann" not in re.findall(r"\w+", body)
     assert student.get(fill(A_IN_CLASS_LESSON, cast.ids)).status_code == 403
+
+
+def test_an_id_beyond_the_database_is_not_found_for_the_rightful_viewer_too(cast: Cast) -> None:
+    # A guess too large for the database's integers is one more class that does not exist.
+    huge = "9" * 25
+    guesses = {**cast.ids, "class": huge, "student": huge, "assignment": huge}
+    teacher = cast.client("teacher")
+    before = state_of(cast.ann)
+
+    statuses = {
+        reach_id(reach): ask(teacher, reach, guesses).status_code
+        for reach in REACHES
+        if reach.owner == "teacher" and "{class}" in reach.url
+    }
+
+    assert set(statuses.values()) == {404}, statuses
+    assert len(statuses) == 9
+    assert state_of(cast.ann) == before
