@@ -187,6 +187,7 @@ REACHES: list[Reach] = [
         shows='data-step="1" data-step-done="true"',
     ),
     Reach("lessons/<slug:slug>/<int:number>/", STEP, _everyone(200)),
+    Reach("lessons/<slug:slug>/<int:number>/", STEP, _everyone(200), htmx=HX),
     # A step number: A has done step 1, so step 2 is open to A; anyone else is sent to
     # their own first open step.
     Reach(
