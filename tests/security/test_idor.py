@@ -62,8 +62,6 @@ MARKED_LINES = [
 @dataclass
 class Cast:
     ann: Any  # learner A
-    teacher: Any  # the instructor of A's class
-    administrator: Any
     clients: dict[str, Client]
     ids: dict[str, object]
 
@@ -96,8 +94,6 @@ def cast(hostile: None, instructor: Any, clean_cache: None) -> Cast:
     event = next(e.seq for e in workspace.world().events if e.explanation)
     return Cast(
         ann=ann,
-        teacher=teacher,
-        administrator=instructor,
         clients={
             "learner": a,
             "teacher": client_for(teacher),
