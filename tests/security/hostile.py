@@ -25,9 +25,11 @@ def hostile_fixture() -> list[dict[str, object]]:
     by_model["scenarios.scenario"]["title"] = f"Hostile {SCRIPT}"
     by_model["scenarios.scenario"]["summary"] = f"{BREAKOUT} {SVG_ONLOAD}"
     by_model["scenarios.managedpolicy"]["description"] = SCRIPT
-    by_model["scenarios.managedpolicy"]["document"]["Statement"][0]["Condition"] = {
-        "StringEquals": {"aws:PrincipalTag/team": BREAKOUT}
-    }
+    policy = by_model["scenarios.managedpolicy"]["document"]
+    policy["Statement"][0]["Condition"] = {"StringEquals": {"aws:PrincipalTag/team": BREAKOUT}}
+    # alice may add roles, so one learner's world can hold something another's must not show
+    # (tests/security/test_idor.py).
+    policy["Statement"].append({"Effect": "Allow", "Action": "iam:CreateRole", "Resource": "*"})
     role = by_model["scenarios.role"]
     role["description"] = f"{SVG_ONLOAD} {JS_URL}"
     role["trust_policy"]["Statement"][0]["Condition"] = {

@@ -1,5 +1,6 @@
-"""Hostile requests fail safely, with the right status: no token, huge bodies, odd paths,
-redirects off the site."""
+"""Hostile requests fail safely, with the right status: no token, huge bodies, odd paths.
+
+Redirects off the site are in test_redirects.py, guessed ids in test_idor.py."""
 
 from __future__ import annotations
 
@@ -69,40 +70,3 @@ def test_path_traversal_in_a_slug_is_not_found(client: Client, route: str, slug:
     response = client.get(route.format(slug))
 
     assert response.status_code == 404
-
-
-@pytest.mark.parametrize(
-    "target",
-    [
-        "https://evil.example/",
-        "//evil.example/",
-        "/\\evil.example/",
-        "\\\\evil.example",
-        "https:evil.example",
-        "javascript:alert(1)",
-        "http://testserver@evil.example/",
-    ],
-)
-@pytest.mark.parametrize("where", ["/accounts/login/", "/accounts/signup/"])
-def test_signing_in_never_redirects_off_the_site(
-    client: Client, learner: object, where: str, target: str
-) -> None:
-    if where == "/accounts/login/":
-        data = {"username": "learner", "password": PASSWORD, "next": target}
-    else:
-        data = {"username": "newcomer", "password1": PASSWORD, "password2": PASSWORD}
-        data["next"] = target
-
-    response = client.post(where, data)
-
-    assert response.status_code == 302
-    assert response["Location"] == "/"
-
-
-def test_signing_out_never_redirects_off_the_site(client: Client, learner: object) -> None:
-    client.force_login(learner)
-
-    response = client.post("/accounts/logout/", {"next": "https://evil.example/"})
-
-    assert response.status_code == 302
-    assert response["Location"] == "/"
