@@ -270,7 +270,9 @@ Kept = tuple[str, int, str, str]
 def _chunk_key(workspace: Workspace, chunk: int) -> str:
     # Outputs change when the scenario's content or the world's code does, as snapshots do.
     version = f"{code_fingerprint()}:{workspace.scenario.content_version}"
-    return f"{HISTORY_PREFIX}{version}:{workspace.pk}:{chunk}"
+    # The workspace's creation instant beside its number, as a snapshot's key has: a number
+    # the database ever gave again would not find another workspace's history.
+    return f"{HISTORY_PREFIX}{version}:{workspace.pk}:{workspace.created_at.isoformat()}:{chunk}"
 
 
 def _kept(entry: Entry) -> Kept:

@@ -323,7 +323,9 @@ def test_kept_history_follows_the_log_and_is_rebuilt_when_it_does_not(
     client.post("/console/iam-roles/run/", {"line": "sleep 60"})
     workspace = workspace_of(client, iam_roles)
     version = f"{code_fingerprint()}:{iam_roles.content_version}"
-    kept = cache.get(f"{HISTORY_PREFIX}{version}:{workspace.pk}:0")
+    kept = cache.get(
+        f"{HISTORY_PREFIX}{version}:{workspace.pk}:{workspace.created_at.isoformat()}:0"
+    )
     assert [values[0] for values in kept] == ["date", "sleep 60"]
 
     workspace.run("date")  # another tab, which the kept history has not seen
