@@ -197,7 +197,9 @@ class ProgressManager(models.Manager["Progress"]):
             rows = list(
                 StepProgress.objects.filter(
                     progress__lesson=lesson, progress__ended_at__isnull=True, **learner
-                ).select_related("progress__workspace__scenario")
+                )
+                .select_related("progress__workspace__scenario")
+                .order_by("number")  # not Meta's, which orders by the progress's own order
             )
             progress = rows[0].progress if rows else None
             workspace = progress.workspace if progress is not None else None
@@ -206,7 +208,7 @@ class ProgressManager(models.Manager["Progress"]):
                     row.progress = progress
                 return progress, {row.number: row for row in rows}
         progress = self.for_request(request, lesson)
-        return progress, {row.number: row for row in progress.step_rows.all()}
+        return progress, {row.number: row for row in progress.step_rows.order_by("number")}
 
     def for_request(self, request: HttpRequest, lesson: Lesson) -> Progress:
         """Return the learner's open progress in the lesson, made with its workspace if new."""
