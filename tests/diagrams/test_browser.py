@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browsing import both_widths
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -39,3 +41,11 @@ def test_what_if_form_works_without_javascript(page, iam_roles_live: None) -> No
         "Request by arn:aws:iam::111122223333:user/alice to perform s3:PutObject on "
         "arn:aws:s3:::example-reports/q9.csv: Implicitly denied by the identity-based policy."
     )
+    # The verdict sits above the form and the drawing, in view without scrolling.
+    verdict = page.locator("p.diagram-verdict")
+    assert verdict.inner_text() == (
+        "Implicitly denied: arn:aws:iam::111122223333:user/alice asking for s3:PutObject on "
+        "arn:aws:s3:::example-reports/q9.csv (denied by the identity-based policy)."
+    )
+    assert verdict.is_visible() and verdict.bounding_box()["y"] < 800
+    both_widths(page, "diagrams/what-if")
