@@ -24,9 +24,10 @@ session graph the answer asks for) until the time is up. Between actions it thin
 time drawn uniformly from `--think` (5 to 15 s); the requests of one action (an answer and
 what it fetches) follow each other at once.
 
-Scenario "stress": `--connections` connections at once, no think time, each requesting the
-step page a signed-in student of the class had reached, for `--stress-seconds`; then the
-bare view with the same connections for as long, in the same run.
+Scenario "stress": `--connections` connections at once, no think time, each requesting one
+step page a signed-in student of the class had opened, as that student (the connections
+spread over the students and the lesson's steps), for `--stress-seconds`; then the bare
+view with the same connections for as long, in the same run.
 
 For each request kind and overall it prints throughput, the 50th, 95th and 99th percentile
 latency (nearest rank; wall time from connecting to the last byte of the answer) and the
@@ -207,7 +208,7 @@ class Student:
     username: str
     browser: Browser
     signed_in: bool = False
-    step_reached: str = ""  # the last step page it opened
+    steps_opened: list[str] = field(default_factory=list)  # step pages, in order
 
 
 def step_forms(step: dict[str, Any]) -> list[dict[str, str]]:
@@ -287,7 +288,7 @@ def attend(
             path = f"/lessons/{LESSON}/{number}/"
             if browser.request("step page", "GET", path) is None:
                 break  # a step that would not open: on to the console
-            student.step_reached = path
+            student.steps_opened.append(path)
             for form in forms:
                 pause(*think)
                 then_fetch(
@@ -560,20 +561,25 @@ def report(
         )
     print_problems(klass.samples)
     print(f"  {sign_in_limits()}")
-    reached = Counter(s.step_reached for s in students if s.step_reached)
-    finished = sum(1 for s in students if s.step_reached == f"/lessons/{LESSON}/{lesson}/")
+    finished = sum(1 for s in students if len(s.steps_opened) == lesson)
     print(
         f"  {sum(s.signed_in for s in students)} of {len(students)} signed in; "
-        f"{sum(reached.values())} opened a step, {finished} reached the last one"
+        f"{sum(1 for s in students if s.steps_opened)} opened a step, {finished} reached the "
+        "last one"
     )
 
-    targets = [
-        (s.browser.cookies, s.step_reached) for s in students if s.signed_in and s.step_reached
-    ]
-    if not targets:
-        print("\nstress: no student of the class reached a step page, so there is none to load")
+    # Connection n is a student of the class on one of the steps it has opened, so the
+    # connections spread over the lesson's steps (and their kinds) and over the students.
+    learners = [s for s in students if s.signed_in and s.steps_opened]
+    if not learners:
+        print("\nstress: no student of the class opened a step page, so there is none to load")
         return
-    connections = [targets[n % len(targets)] for n in range(args.connections)]
+    connections = []
+    for n in range(args.connections):
+        learner = learners[n % len(learners)]
+        connections.append(
+            (learner.browser.cookies, learner.steps_opened[n % len(learner.steps_opened)])
+        )
     print()
     stress = run_stress(port, pids, "step page", connections, args.stress_seconds)
     bare = run_stress(port, pids, "bare view", [({}, BARE)] * args.connections, args.stress_seconds)
