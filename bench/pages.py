@@ -35,10 +35,7 @@ import http.client
 import json
 import os
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -46,8 +43,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH = Path(__file__).resolve().parent
+from harness import BARE, ROOT, bench_environment, cpu_seconds, gunicorn
+
 sys.path.insert(0, str(ROOT))
 
 PAGES = [
@@ -79,7 +76,6 @@ PLAYGROUND = (
 )
 # A fixed CSRF secret for the bench's posts: sent as the cookie and as the header.
 CSRF = "benchbenchbenchbenchbenchbench12"
-BARE = "/bench/bare/"
 LOG_LENGTHS = [0, 100, 400]
 SECONDS = 2.0
 CONNECTIONS = 4
@@ -112,25 +108,6 @@ class Measure:
     @property
     def cpu_ms(self) -> float:
         return self.cpu_seconds * 1000 / max(self.requests, 1)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def worker_pids(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return [int(pid) for pid in children]
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime (after pid and name)
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def post_headers(cookie: str) -> dict[str, str]:
@@ -279,60 +256,13 @@ def main() -> None:
     )
     cache_url = parser.parse_args().cache
     scratch = Path(tempfile.mkdtemp(prefix="iamlab-bench-pages-"))
-    environment = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{scratch}/bench.sqlite3",
-        "CACHE_URL": cache_url,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-" + "x" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "STATIC_ROOT": str(scratch / "static"),
-        "DJANGO_SETTINGS_MODULE": "bench_site",
-        "PYTHONPATH": f"{ROOT}:{BENCH}",
-    }
-    os.environ.update(environment)
-    sys.path.insert(0, str(BENCH))
-    cookies = prepare(scratch)
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "iamlab.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-            "--log-level",
-            "warning",
-            # Not the project's gunicorn.conf.py (it logs every request to stdout): the
-            # bench measures the app, with nothing else on the workers' CPU.
-            "--config",
-            str(BENCH / "gunicorn_bench.py"),
-        ],
-        cwd=ROOT,
-        env=environment,
-    )
+    environment = bench_environment(scratch, cache_url)
     try:
-        wait_until_up(port)
-        pids = worker_pids(server.pid)
-        report(port, pids, cookies)
+        cookies = prepare(scratch)
+        with gunicorn(environment, WORKERS) as (port, pids):
+            report(port, pids, cookies)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
         shutil.rmtree(scratch, ignore_errors=True)
-
-
-def wait_until_up(port: int) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", BARE)
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer within 30 seconds")
 
 
 def report(port: int, pids: list[int], cookies: dict[int, str]) -> None:

@@ -1,1 +1,0 @@
-"""gunicorn's settings for the benches: none beyond the command line's (no access log)."""
