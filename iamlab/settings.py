@@ -161,6 +161,14 @@ else:
         "the database, or leave it empty for a per-process memory cache."
     )
 
+# Argon2id sized for a classroom (iamlab/accounts/hashers.py); passwords stored with
+# Django's PBKDF2 still check, and are re-hashed with Argon2id at their next sign-in.
+PASSWORD_HASHERS = [
+    "iamlab.accounts.hashers.ClassroomArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
