@@ -7,7 +7,8 @@ generated scenario of 500 objects), collects the static files and starts gunicor
 workers, DEBUG off, Django's database cache shared by both workers unless told otherwise)
 on a free port of 127.0.0.1, with the settings of bench/bench_site.py: the real URLs plus
 a bare Django view. For each page in PAGES and each workspace log length in LOG_LENGTHS,
-a small load generator (threads with http.client, CONNECTIONS at once) requests the page
+a load generator (wrk when it is installed, `apt-get install wrk`; else threads with
+http.client; CONNECTIONS at once) requests the page
 for SECONDS seconds as a learner whose workspace holds that many lines, and it prints:
 - requests per second, and that as a ratio of the bare view's (measured in the same run);
 - CPU per request: the CPU time the gunicorn workers spent (user + system, from /proc)
@@ -34,8 +35,10 @@ import argparse
 import http.client
 import json
 import os
+import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -120,6 +123,32 @@ def post_headers(cookie: str) -> dict[str, str]:
     }
 
 
+WRK = shutil.which("wrk")
+
+
+def load_with_wrk(port: int, path: str, cookie: str, seconds: float) -> Measure:
+    """GET `path` with wrk (Debian's `wrk`), which spends far less CPU than threads of
+    http.client: on a 2-core machine the load generator's CPU would otherwise be taken
+    from the workers it measures. The issue's own figures were taken with it."""
+    command = [
+        WRK,
+        "-t1",
+        f"-c{CONNECTIONS}",
+        f"-d{max(1, int(seconds + 0.5))}s",
+        f"http://127.0.0.1:{port}{path}",
+    ]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: sessionid={cookie}"]
+    started = time.monotonic()
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    elapsed = time.monotonic() - started
+    answered = re.search(r"^\s*(\d+) requests in", output, re.M)
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = int(failed.group(1)) if failed else 0
+    requests = int(answered.group(1)) if answered else 0
+    return Measure(requests - errors, elapsed, 0.0, errors)
+
+
 def load(
     port: int,
     path: str,
@@ -128,11 +157,14 @@ def load(
     body: str | None = None,
     limit: int | None = None,
 ) -> Measure:
-    """Request `path` from CONNECTIONS threads for `seconds`; count answers and errors.
+    """Request `path` from CONNECTIONS connections for `seconds`; count answers and errors.
 
-    With a `body` it is posted instead; with a `limit`, one thread makes that many
-    requests in a row (a learner's commands arrive one after the other).
+    GETs go through wrk when it is installed. With a `body` it is posted instead (threads
+    of http.client); with a `limit`, one thread makes that many requests in a row (a
+    learner's commands arrive one after the other).
     """
+    if WRK and body is None and limit is None:
+        return load_with_wrk(port, path, cookie, seconds)
     stop = time.monotonic() + seconds
     threads_wanted = 1 if limit else CONNECTIONS
     counts = [0] * threads_wanted
@@ -269,7 +301,8 @@ def report(port: int, pids: list[int], cookies: dict[int, str]) -> None:
     bare = measure(port, pids, BARE, "")
     print(
         f"gunicorn: {WORKERS} workers, {CONNECTIONS} connections, {SECONDS:.0f} s per row, "
-        f"CACHE_URL={os.environ['CACHE_URL']}"
+        f"CACHE_URL={os.environ['CACHE_URL']}, pages requested by "
+        f"{'wrk' if WRK else 'http.client threads (install wrk for leaner figures)'}"
     )
     print(f"{'page':<22}{'log':>5}{'req/s':>9}{'vs bare':>9}{'CPU ms/req':>12}{'errors':>8}")
     print(f"{'bare Django view':<22}{'-':>5}{bare.throughput:>9.0f}{1:>9.3f}{bare.cpu_ms:>12.2f}")
