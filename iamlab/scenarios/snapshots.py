@@ -38,7 +38,13 @@ SHARED_SECONDS = 7 * 24 * 3600
 # The shared snapshot is written when it is this many lines behind the log: a process that
 # has none of its own then replays at most these lines.
 SHARED_EVERY = 20
-LOCAL_LIMIT = 64
+# How many workspaces each process keeps its own snapshot of. A class's learners each have
+# a lesson's workspace (and maybe the console's) and their requests land on any worker, so
+# a worker should hold the whole class: one that has none replays the learner's log from the
+# last shared snapshot, or with a per-process cache (locmem) from the start. A lesson's
+# snapshot takes 30-100 KB (a 100-line log: 23 KB pickled plus its events), so 256 of them
+# are about 10-25 MB per worker.
+LOCAL_LIMIT = 256
 
 
 @dataclass(frozen=True)
