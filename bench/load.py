@@ -468,6 +468,17 @@ def warm_up(port: int, workers: int) -> None:
         raise SystemExit(1)
 
 
+def run_threads(threads: list[threading.Thread], pids: list[int]) -> tuple[float, float]:
+    """Start the threads and wait for them; return the seconds taken and the workers' CPU."""
+    before = cpu_seconds(pids)
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.monotonic() - started, cpu_seconds(pids) - before
+
+
 def run_class(
     port: int,
     pids: list[int],
@@ -485,13 +496,7 @@ def run_class(
         threading.Thread(target=attend, args=(s, password, steps, think, arrive, stop, index))
         for index, s in enumerate(students)
     ]
-    before = cpu_seconds(pids)
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return Run(samples, time.monotonic() - started, cpu_seconds(pids) - before), students
+    return Run(samples, *run_threads(threads, pids)), students
 
 
 def run_stress(
@@ -506,13 +511,7 @@ def run_stress(
         )
         for cookies, path in targets
     ]
-    before = cpu_seconds(pids)
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return Run(samples, time.monotonic() - started, cpu_seconds(pids) - before)
+    return Run(samples, *run_threads(threads, pids))
 
 
 WRK = shutil.which("wrk")
