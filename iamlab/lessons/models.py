@@ -161,6 +161,15 @@ class Step(models.Model):
             raise ValidationError({"goal": f"a {self.kind} step needs a goal."})
 
 
+def _learner(request: HttpRequest) -> dict[str, Any]:
+    """Return the fields of Progress that name the learner making the request, if any."""
+    if request.user.is_authenticated:
+        return {"owner": request.user, "session_key": ""}
+    if request.session.session_key:
+        return {"owner": None, "session_key": request.session.session_key}
+    return {}
+
+
 class ProgressManager(models.Manager["Progress"]):
     def _open(self, lesson: Lesson, **learner: Any) -> Progress | None:
         found = (
@@ -186,13 +195,7 @@ class ProgressManager(models.Manager["Progress"]):
         A learner who has opened a step before gets both in one query, from the rows' side
         (each brings the progress, its workspace and scenario along).
         """
-        if request.user.is_authenticated:
-            learner: dict[str, Any] = {"progress__owner": request.user}
-        elif request.session.session_key:
-            key = request.session.session_key
-            learner = {"progress__owner": None, "progress__session_key": key}
-        else:
-            learner = {}
+        learner = {f"progress__{field}": value for field, value in _learner(request).items()}
         if learner:
             rows = list(
                 StepProgress.objects.filter(
@@ -212,12 +215,7 @@ class ProgressManager(models.Manager["Progress"]):
 
     def for_request(self, request: HttpRequest, lesson: Lesson) -> Progress:
         """Return the learner's open progress in the lesson, made with its workspace if new."""
-        if request.user.is_authenticated:
-            learner: dict[str, Any] = {"owner": request.user, "session_key": ""}
-        elif request.session.session_key:
-            learner = {"owner": None, "session_key": request.session.session_key}
-        else:
-            learner = {}
+        learner = _learner(request)
         if learner:
             found = self._open(lesson, **learner)
             if found is not None and found.workspace is not None and found.workspace.is_open:
