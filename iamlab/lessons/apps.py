@@ -8,3 +8,6 @@ class LessonsConfig(AppConfig):
 
     def ready(self) -> None:
         from iamlab.lessons import signals  # noqa: F401 - carries progress over at sign-in
+        from iamlab.lessons.versions import connect
+
+        connect()

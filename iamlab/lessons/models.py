@@ -8,16 +8,19 @@ and one per step the learner opened (attempts, hints and solutions seen, predict
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from iamlab.scenarios.models import Scenario, Workspace
+from iamlab.scenarios.models.content import new_content_version
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -26,6 +29,11 @@ if TYPE_CHECKING:
 # signing in (which gives the session a new key) can hand them to the signed-in learner.
 SESSION_PROGRESS = "iamlab_lesson_progress"
 MAX_HINTS = 10
+# How many lessons (with their steps) each process keeps, checked against the database's
+# content versions on every use.
+LOCAL_LESSONS = 64
+_local_lessons: OrderedDict[str, tuple[tuple[Any, ...], Lesson, list[Step]]] = OrderedDict()
+_local_lock = threading.Lock()
 
 
 def workspace_context(lesson_slug: str) -> str:
@@ -55,25 +63,59 @@ class LessonManager(models.Manager["Lesson"]):
     def with_steps(self, user: Any, slug: str) -> tuple[Lesson, list[Step]]:
         """Return a lesson the user may open, with its scenario and its steps in order.
 
-        One query, from the steps' side (each row brings the lesson and scenario along);
-        a lesson with no step costs a second. Raise Lesson.DoesNotExist.
+        The step pages ask this on every request. Each process keeps the lessons it has
+        read (LOCAL_LESSONS of them), and uses one only while the database still has the
+        same lesson: one plain query reads the lesson's and its scenario's content
+        versions and whether both are published (`Lesson.content_version` changes with
+        every save of the lesson or of one of its steps, and a step's delete; the
+        scenario's with any change to its content). Callers must not change the objects
+        returned: the next request may be handed the same ones. Raise Lesson.DoesNotExist.
         """
-        visible = (
-            {}
-            if getattr(user, "is_staff", False)
-            else {"lesson__published": True, "lesson__scenario__published": True}
-        )
-        steps = list(
-            Step.objects.filter(lesson__slug=slug, **visible)
-            .select_related("lesson__scenario")
-            .order_by("number")
-        )
-        if not steps:
-            return self.visible_to(user).select_related("scenario").get(slug=slug), []
-        lesson = steps[0].lesson
+        state = self._state_of(slug)
+        if state is None:
+            raise Lesson.DoesNotExist(f"There is no lesson {slug!r}.")
+        published, scenario_published = state[2], state[4]
+        if not getattr(user, "is_staff", False) and not (published and scenario_published):
+            raise Lesson.DoesNotExist(f"The lesson {slug!r} is not published.")
+        with _local_lock:
+            kept = _local_lessons.get(slug)
+            if kept is not None and kept[0] == state:
+                _local_lessons.move_to_end(slug)
+                return kept[1], kept[2]
+        lesson = self.select_related("scenario").get(pk=state[0])
+        steps = list(Step.objects.filter(lesson=lesson).order_by("number"))
         for step in steps:
             step.lesson = lesson
+        if (lesson.content_version, lesson.scenario.content_version) == (state[1], state[3]):
+            # Kept only if nothing changed between the two reads.
+            with _local_lock:
+                _local_lessons[slug] = (state, lesson, steps)
+                while len(_local_lessons) > LOCAL_LESSONS:
+                    _local_lessons.popitem(last=False)
         return lesson, steps
+
+    def _state_of(self, slug: str) -> tuple[Any, ...] | None:
+        """Return the lesson's id, content version and published flag, and its scenario's
+        content version and published flag; None if there is no such lesson."""
+        # Plain SQL: the ORM would spend more compiling this query than the database
+        # spends answering it, on every step page.
+        database = router.db_for_read(Lesson)
+        connection = connections[database]
+        quote = connection.ops.quote_name
+        lesson, scenario = Lesson._meta.db_table, Scenario._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT l.{quote('id')}, l.{quote('content_version')}, l.{quote('published')},"
+                f" s.{quote('content_version')}, s.{quote('published')}"
+                f" FROM {quote(lesson)} l JOIN {quote(scenario)} s"
+                f" ON s.{quote('id')} = l.{quote('scenario_id')}"
+                f" WHERE l.{quote('slug')} = %s",
+                [slug],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        return (row[0], row[1], bool(row[2]), row[3], bool(row[4]))
 
 
 class Lesson(models.Model):
@@ -88,6 +130,9 @@ class Lesson(models.Model):
         default=10, validators=[MinValueValidator(1), MaxValueValidator(600)]
     )
     published = models.BooleanField(default=True)
+    # Replaced at every save of the lesson and every save or delete of one of its steps
+    # (iamlab/lessons/versions.py), so that the copies processes keep are known stale.
+    content_version = models.CharField(max_length=32, default=new_content_version, editable=False)
 
     objects = LessonManager()
 
@@ -174,10 +219,14 @@ class ProgressManager(models.Manager["Progress"]):
     def _open(self, lesson: Lesson, **learner: Any) -> Progress | None:
         found = (
             self.filter(lesson=lesson, ended_at__isnull=True, **learner)
-            .select_related("workspace__scenario")
+            .select_related("workspace")
             .order_by()[:1]
         )
-        return next(iter(found), None)
+        progress = next(iter(found), None)
+        workspace = progress.workspace if progress is not None else None
+        if workspace is not None and workspace.scenario_id == lesson.scenario_id:
+            workspace.scenario = lesson.scenario  # the caller holds it: spares reading it again
+        return progress
 
     def lookup(self, request: HttpRequest, lesson: Lesson) -> Progress | None:
         """Return the learner's open progress in the lesson, if any; never make one."""
@@ -192,26 +241,26 @@ class ProgressManager(models.Manager["Progress"]):
     ) -> tuple[Progress, dict[int, StepProgress]]:
         """Return `for_request`'s progress with its step rows by number.
 
-        A learner who has opened a step before gets both in one query, from the rows' side
-        (each brings the progress, its workspace and scenario along).
+        A learner who has opened the lesson before gets both in two queries: the progress
+        with its workspace, then the rows (in plain SQL: the step pages ask this on every
+        request, and the ORM would spend more compiling the query than running it).
         """
-        learner = {f"progress__{field}": value for field, value in _learner(request).items()}
-        if learner:
-            rows = list(
-                StepProgress.objects.filter(
-                    progress__lesson=lesson, progress__ended_at__isnull=True, **learner
-                )
-                .select_related("progress__workspace__scenario")
-                .order_by("number")  # not Meta's, which orders by the progress's own order
-            )
-            progress = rows[0].progress if rows else None
-            workspace = progress.workspace if progress is not None else None
-            if progress is not None and workspace is not None and workspace.is_open:
-                for row in rows:
-                    row.progress = progress
-                return progress, {row.number: row for row in rows}
-        progress = self.for_request(request, lesson)
-        return progress, {row.number: row for row in progress.step_rows.order_by("number")}
+        learner = _learner(request)
+        progress = self._open(lesson, **learner) if learner else None
+        workspace = progress.workspace if progress is not None else None
+        if progress is None or workspace is None or not workspace.is_open:
+            progress = self.for_request(request, lesson)
+        quote = connections[router.db_for_read(StepProgress)].ops.quote_name
+        rows = StepProgress.objects.raw(
+            f"SELECT * FROM {quote(StepProgress._meta.db_table)} "
+            f"WHERE {quote('progress_id')} = %s ORDER BY {quote('number')}",
+            [progress.pk],
+        )
+        by_number = {}
+        for row in rows:
+            row.progress = progress
+            by_number[row.number] = row
+        return progress, by_number
 
     def for_request(self, request: HttpRequest, lesson: Lesson) -> Progress:
         """Return the learner's open progress in the lesson, made with its workspace if new."""

@@ -275,9 +275,17 @@ class Play:
             self.row.save(update_fields=["solution_revealed"])
 
 
-def open_step(request: HttpRequest, lesson: Lesson, number: int, steps: list[Step]) -> Play:
+def open_step(
+    request: HttpRequest, lesson: Lesson, number: int, steps: list[Step], restore: bool = True
+) -> Play:
     """Return the learner's play of step `number` of `lesson`, whose steps are `steps` in
-    order; raise Step.DoesNotExist or StepLocked."""
+    order; raise Step.DoesNotExist or StepLocked, and WorkspaceError if the learner's world
+    cannot be built.
+
+    The console is restored here unless `restore` is false and the learner has opened the
+    step before (a page that may not need the world then asks `play.console` itself, and
+    must be ready for its WorkspaceError).
+    """
     step = next((s for s in steps if s.number == number), None)
     if step is None:
         raise Step.DoesNotExist(f"lesson {lesson.slug} has no step {number}")
@@ -289,11 +297,14 @@ def open_step(request: HttpRequest, lesson: Lesson, number: int, steps: list[Ste
     workspace = progress.workspace
     assert workspace is not None
     session = workspace.session()
-    # Restored here, so that a scenario that no longer builds a world (WorkspaceError) is
-    # found before anything is shown.
-    console = session.console
     row = rows.get(number)
+    console = None
+    if restore or row is None:
+        # Restored here, so that a scenario that no longer builds a world (WorkspaceError)
+        # is found before anything is shown.
+        console = session.console
     if row is None:
+        assert console is not None
         try:
             with transaction.atomic():
                 row = StepProgress.objects.create(

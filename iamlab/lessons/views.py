@@ -7,14 +7,18 @@ whole page, showing the same result.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -42,6 +46,12 @@ FIGURE_CACHE_SECONDS = 3600
 LOCAL_FIGURES = 256
 _local_figures: OrderedDict[str, str] = OrderedDict()
 _local_lock = threading.Lock()
+# The step pages' live part, rendered, by the state it shows (see `step`); per process.
+LOCAL_PAGES = 256
+_local_pages: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+# What a kept page holds in place of the CSRF token, replaced by the requester's own token
+# when it is served. Random for each process, so no text a page shows can contain it.
+_CSRF_STAND_IN = f"csrf-stand-in-{secrets.token_hex(16)}"
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -105,13 +115,15 @@ def reset(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("lessons:step", slug=lesson.slug, number=1)
 
 
-def _play(request: HttpRequest, slug: str, number: int) -> Play | HttpResponse:
+def _play(
+    request: HttpRequest, slug: str, number: int, restore: bool = True
+) -> Play | HttpResponse:
     try:
         lesson, steps = Lesson.objects.with_steps(request.user, slug)
     except Lesson.DoesNotExist:
         raise Http404(f"There is no lesson {slug!r}.") from None
     try:
-        return open_step(request, lesson, number, steps)
+        return open_step(request, lesson, number, steps, restore=restore)
     except StepLocked as locked:
         # A step opens once the ones before it are done: send the learner to the first
         # one still open.
@@ -119,9 +131,12 @@ def _play(request: HttpRequest, slug: str, number: int) -> Play | HttpResponse:
     except lesson.steps.model.DoesNotExist:
         raise Http404(f"The lesson {lesson.title!r} has no step {number}.") from None
     except WorkspaceError as error:
-        return render(
-            request, "lessons/unavailable.html", {"lesson": lesson, "message": str(error)}
-        )
+        return _unavailable(request, lesson, error)
+
+
+def _unavailable(request: HttpRequest, lesson: Lesson, error: WorkspaceError) -> HttpResponse:
+    """Say that the lesson's world cannot be built (its scenario no longer builds one)."""
+    return render(request, "lessons/unavailable.html", {"lesson": lesson, "message": str(error)})
 
 
 def _cached_html(key: str, build: Callable[[], str]) -> SafeString:
@@ -221,13 +236,13 @@ def verdict(event: Event | None) -> dict[str, str]:
     return {"kind": "ok", "value": "Succeeded"}
 
 
-def _render_step(
+def _step_context(
     request: HtmxHttpRequest,
     play: Play,
     forms: dict[str, Any] | None = None,
-    status: int = 200,
     acted: bool = False,
-) -> HttpResponse:
+) -> dict[str, Any]:
+    """Return what the step page's live part shows (it reads the learner's world)."""
     step = play.step
     outcome = play.last_outcome()
     event = outcome.event if outcome is not None else play.outcome_event()
@@ -240,12 +255,8 @@ def _render_step(
     elif kind == "policy":
         forms.setdefault("policy", PolicyForm(initial={"document": play.policy_text()}))
     forms.setdefault("solution", SolutionForm())
-    context = {
-        "play": play,
-        "lesson": play.lesson,
-        "step": step,
-        "steps": play.steps,
-        "done_numbers": play.done_numbers,
+    return {
+        **_page_context(play),
         "narrative": render_narrative(step.narrative),
         "goal_text": describe_goal(step.goal),
         "checklist": play.checklist(),
@@ -268,20 +279,123 @@ def _render_step(
         # action's answer (outcome and goal) is not held up by drawing them.
         "lazy_figures": acted and bool(request.htmx),
         "figures": {} if acted and request.htmx else _figures(play, event),
+    }
+
+
+def _page_context(play: Play) -> dict[str, Any]:
+    """Return what the step page shows around its live part (none of it needs the world)."""
+    return {
+        "play": play,
+        "lesson": play.lesson,
+        "step": play.step,
+        "steps": play.steps,
+        "done_numbers": play.done_numbers,
         "urls": _step_urls(play),
     }
+
+
+def _render_step(
+    request: HtmxHttpRequest,
+    play: Play,
+    forms: dict[str, Any] | None = None,
+    status: int = 200,
+    acted: bool = False,
+) -> HttpResponse:
+    context = _step_context(request, play, forms, acted)
     template = "lessons/step.html#live" if request.htmx else "lessons/step.html"
     return render(request, template, context, status=status)
 
 
+def _page_key(play: Play, last_seq: int) -> tuple[Any, ...] | None:
+    """Return the key of the step page's live part as a GET shows it; None: do not keep it.
+
+    The part is made from the learner's world (named by the workspace, the scenario's
+    content version and the log's last line: a lesson world only grows, and replays the
+    same way), the lesson's content, the step's row and the learner's recent lines, and
+    nothing else, so one key always names the same HTML. Nothing is kept while DEBUG is
+    on, so that an edited template shows at once.
+    """
+    if settings.DEBUG:
+        return None
+    workspace, row, progress = play.progress.workspace, play.row, play.progress
+    assert workspace is not None
+    recent = hashlib.blake2b(repr(progress.recent).encode(), digest_size=16).digest()
+    return (
+        workspace.pk,
+        workspace.created_at,
+        play.lesson.scenario.content_version,
+        last_seq,
+        play.lesson.pk,
+        play.lesson.content_version,
+        play.step.number,
+        progress.pk,
+        recent,
+        tuple(sorted(play.done_numbers)),
+        row.pk,
+        row.opened_seq,
+        row.attempts,
+        row.outcome_seq,
+        row.done,
+        row.hints_revealed,
+        row.solution_revealed,
+        row.predicted_decision,
+        row.actual_decision,
+        row.prediction_correct,
+    )
+
+
+def _kept_page(key: tuple[Any, ...] | None) -> str | None:
+    if key is None:
+        return None
+    with _local_lock:
+        html = _local_pages.get(key)
+        if html is not None:
+            _local_pages.move_to_end(key)
+        return html
+
+
+def _keep_page(key: tuple[Any, ...] | None, html: str) -> None:
+    if key is None:
+        return
+    with _local_lock:
+        _local_pages[key] = html
+        while len(_local_pages) > LOCAL_PAGES:
+            _local_pages.popitem(last=False)
+
+
 @require_GET
 def step(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
-    """Show one step: its narrative, who the learner acts as, the action, outcome and goal."""
-    play = _play(request, slug, number)
+    """Show one step: its narrative, who the learner acts as, the action, outcome and goal.
+
+    The live part (all but the frame around it) is kept, rendered, under the state it
+    shows (`_page_key`), so a learner who opens a step again, or reloads it, is answered
+    without restoring their world.
+    """
+    play = _play(request, slug, number, restore=False)
     if isinstance(play, HttpResponse):
         return play
-    play.check_goal()
-    return _render_step(request, play)
+    workspace = play.progress.workspace
+    assert workspace is not None
+    last_seq = workspace.last_seq()
+    html = _kept_page(_page_key(play, last_seq))
+    if html is None:
+        try:
+            play.console  # noqa: B018 - restored here, so that WorkspaceError shows a page
+        except WorkspaceError as error:
+            return _unavailable(request, play.lesson, error)
+        play.check_goal()
+        html = render_to_string(
+            "lessons/step.html#live",
+            {**_step_context(request, play), "csrf_token": _CSRF_STAND_IN},
+            request=request,
+        )
+        if play.session.seq == last_seq:  # no line was added meanwhile
+            _keep_page(_page_key(play, last_seq), html)
+    # Safe: rendered by lessons/step.html (autoescaped); the token is Django's own.
+    live = mark_safe(html.replace(_CSRF_STAND_IN, get_token(request)))
+    if request.htmx:
+        return HttpResponse(live)
+    return render(request, "lessons/step.html", {**_page_context(play), "live_html": live})
 
 
 @require_POST

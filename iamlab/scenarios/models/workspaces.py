@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.utils import timezone
 
 from iamlab.scenarios import snapshots
@@ -286,10 +286,24 @@ class Workspace(models.Model):
             # Read with the workspace a moment ago (`lookup`); used once, then asked again.
             last = self.__dict__.pop("last_seq_read")
         elif self.pk is not None:
-            last = self.entries.order_by("-seq").values_list("seq", flat=True).first()
+            last = self.last_seq()
         if not last:
             return f"scenario:{self.scenario.pk}:{self.scenario.content_version}"
         return f"{WorkspaceSession(self)._key()}:{last}"
+
+    def last_seq(self) -> int:
+        """Return the number of the log's last line: 0 while the log is empty."""
+        # Plain SQL, for the pages that ask on every request (see `_rows_after`).
+        connection = connections[router.db_for_read(WorkspaceEntry)]
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT MAX({quote('seq')}) FROM {quote(WorkspaceEntry._meta.db_table)} "
+                f"WHERE {quote('workspace_id')} = %s",
+                [self.pk],
+            )
+            (last,) = cursor.fetchone()
+        return int(last or 0)
 
     def console(self) -> Console:
         """Return a console whose world is the learner's world now (a copy of its own)."""
@@ -471,11 +485,21 @@ class WorkspaceSession:
 
     def _rows_after(self) -> list[tuple[int, str]] | None:
         """Return the log's lines after the console's; None if the log disagrees with it."""
-        entries = self.workspace.entries.order_by("seq")
-        if self._seq == 0:
-            return list(entries.values_list("seq", "line"))
         # The console's own last line is read back too: the log must hold it at that place.
-        rows = list(entries.filter(seq__gte=self._seq).values_list("seq", "line"))
+        # Plain SQL: every page that shows a learner's world asks this, and the ORM would
+        # spend more compiling the query than the database spends answering it.
+        connection = connections[router.db_for_read(WorkspaceEntry)]
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('seq')}, {quote('line')} FROM "
+                f"{quote(WorkspaceEntry._meta.db_table)} WHERE {quote('workspace_id')} = %s "
+                f"AND {quote('seq')} >= %s ORDER BY {quote('seq')}",
+                [self.workspace.pk, self._seq],
+            )
+            rows = [(int(seq), str(line)) for seq, line in cursor.fetchall()]
+        if self._seq == 0:
+            return rows
         if not rows or rows[0] != (self._seq, self._line):
             return None
         return rows[1:]
