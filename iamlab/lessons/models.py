@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import IntegrityError, connections, models, router, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from iamlab.core import plain
 from iamlab.scenarios.models import Scenario, Workspace
 from iamlab.scenarios.models.content import new_content_version
 
@@ -99,9 +100,7 @@ class LessonManager(models.Manager["Lesson"]):
         content version and published flag; None if there is no such lesson."""
         # Plain SQL: the ORM would spend more compiling this query than the database
         # spends answering it, on every step page.
-        database = router.db_for_read(Lesson)
-        connection = connections[database]
-        quote = connection.ops.quote_name
+        connection, quote = plain.reading(Lesson)
         lesson, scenario = Lesson._meta.db_table, Scenario._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
@@ -216,25 +215,46 @@ def _learner(request: HttpRequest) -> dict[str, Any]:
 
 
 class ProgressManager(models.Manager["Progress"]):
-    def _open(self, lesson: Lesson, **learner: Any) -> Progress | None:
-        found = (
-            self.filter(lesson=lesson, ended_at__isnull=True, **learner)
-            .select_related("workspace")
-            .order_by()[:1]
-        )
-        progress = next(iter(found), None)
-        workspace = progress.workspace if progress is not None else None
-        if workspace is not None and workspace.scenario_id == lesson.scenario_id:
-            workspace.scenario = lesson.scenario  # the caller holds it: spares reading it again
+    def _open(self, lesson: Lesson, owner: Any, session_key: str) -> Progress | None:
+        """Return the learner's open progress in the lesson with its workspace, if any: the
+        owner's if there is an owner, else the anonymous session's."""
+        # Plain SQL (iamlab/core/plain.py): every step page asks this.
+        connection, quote = plain.reading(Progress)
+        if owner is not None:
+            whose, params = f"p.{quote('owner_id')} = %s", [owner.pk]
+        else:
+            whose = f"p.{quote('owner_id')} IS NULL AND p.{quote('session_key')} = %s"
+            params = [session_key]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {plain.columns(Progress, 'p', quote)}, "
+                f"{plain.columns(Workspace, 'w', quote)} "
+                f"FROM {quote(Progress._meta.db_table)} p "
+                f"LEFT JOIN {quote(Workspace._meta.db_table)} w "
+                f"ON w.{quote('id')} = p.{quote('workspace_id')} "
+                f"WHERE p.{quote('lesson_id')} = %s AND p.{quote('ended_at')} IS NULL "
+                f"AND {whose}",
+                [lesson.pk, *params],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        split = plain.width(Progress)
+        progress = plain.load(Progress, connection, row[:split])
+        assert isinstance(progress, Progress)
+        workspace = plain.load(Workspace, connection, row[split:])
+        progress.lesson = lesson  # the caller holds both: spares reading them again
+        if workspace is not None:
+            assert isinstance(workspace, Workspace)
+            if workspace.scenario_id == lesson.scenario_id:
+                workspace.scenario = lesson.scenario
+            progress.workspace = workspace
         return progress
 
     def lookup(self, request: HttpRequest, lesson: Lesson) -> Progress | None:
         """Return the learner's open progress in the lesson, if any; never make one."""
-        if request.user.is_authenticated:
-            return self._open(lesson, owner=request.user)
-        if not request.session.session_key:
-            return None
-        return self._open(lesson, owner__isnull=True, session_key=request.session.session_key)
+        learner = _learner(request)
+        return self._open(lesson, **learner) if learner else None
 
     def for_request_with_rows(
         self, request: HttpRequest, lesson: Lesson
@@ -242,22 +262,28 @@ class ProgressManager(models.Manager["Progress"]):
         """Return `for_request`'s progress with its step rows by number.
 
         A learner who has opened the lesson before gets both in two queries: the progress
-        with its workspace, then the rows (in plain SQL: the step pages ask this on every
-        request, and the ORM would spend more compiling the query than running it).
+        with its workspace, then the rows (both in plain SQL: the step pages ask this on
+        every request, and the ORM would spend more compiling the queries than running
+        them).
         """
         learner = _learner(request)
         progress = self._open(lesson, **learner) if learner else None
         workspace = progress.workspace if progress is not None else None
         if progress is None or workspace is None or not workspace.is_open:
             progress = self.for_request(request, lesson)
-        quote = connections[router.db_for_read(StepProgress)].ops.quote_name
-        rows = StepProgress.objects.raw(
-            f"SELECT * FROM {quote(StepProgress._meta.db_table)} "
-            f"WHERE {quote('progress_id')} = %s ORDER BY {quote('number')}",
-            [progress.pk],
-        )
+        connection, quote = plain.reading(StepProgress)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {plain.columns(StepProgress, 's', quote)} "
+                f"FROM {quote(StepProgress._meta.db_table)} s "
+                f"WHERE s.{quote('progress_id')} = %s ORDER BY s.{quote('number')}",
+                [progress.pk],
+            )
+            rows = cursor.fetchall()
         by_number = {}
-        for row in rows:
+        for values in rows:
+            row = plain.load(StepProgress, connection, values)
+            assert isinstance(row, StepProgress)
             row.progress = progress
             by_number[row.number] = row
         return progress, by_number

@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
@@ -363,13 +363,28 @@ def _keep_page(key: tuple[Any, ...] | None, html: str) -> None:
             _local_pages.popitem(last=False)
 
 
+def _frame_key(request: HttpRequest) -> tuple[Any, ...]:
+    """Return what the frame around a step's live part shows of the request: who is signed
+    in (their name, and whether they see the instructors' area) and the address (the
+    sign-in links carry it)."""
+    user = request.user
+    return (
+        user.pk,
+        user.get_username(),
+        user.is_staff,
+        user.is_authenticated,
+        get_script_prefix(),
+        request.get_full_path(),
+    )
+
+
 @require_GET
 def step(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     """Show one step: its narrative, who the learner acts as, the action, outcome and goal.
 
-    The live part (all but the frame around it) is kept, rendered, under the state it
-    shows (`_page_key`), so a learner who opens a step again, or reloads it, is answered
-    without restoring their world.
+    The page (for htmx, its live part) is kept, rendered, under the state it shows
+    (`_page_key`, and for the whole page `_frame_key`), so a learner who opens a step
+    again, or reloads it, is answered without restoring their world or rendering it.
     """
     play = _play(request, slug, number, restore=False)
     if isinstance(play, HttpResponse):
@@ -377,7 +392,11 @@ def step(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     workspace = play.progress.workspace
     assert workspace is not None
     last_seq = workspace.last_seq()
-    html = _kept_page(_page_key(play, last_seq))
+    live_key = _page_key(play, last_seq)
+    key: tuple[Any, ...] | None = None
+    if live_key is not None:
+        key = ("live", *live_key) if request.htmx else ("page", *live_key, *_frame_key(request))
+    html = _kept_page(key)
     if html is None:
         try:
             play.console  # noqa: B018 - restored here, so that WorkspaceError shows a page
@@ -385,17 +404,14 @@ def step(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
             return _unavailable(request, play.lesson, error)
         play.check_goal()
         html = render_to_string(
-            "lessons/step.html#live",
+            "lessons/step.html#live" if request.htmx else "lessons/step.html",
             {**_step_context(request, play), "csrf_token": _CSRF_STAND_IN},
             request=request,
         )
         if play.session.seq == last_seq:  # no line was added meanwhile
-            _keep_page(_page_key(play, last_seq), html)
-    # Safe: rendered by lessons/step.html (autoescaped); the token is Django's own.
-    live = mark_safe(html.replace(_CSRF_STAND_IN, get_token(request)))
-    if request.htmx:
-        return HttpResponse(live)
-    return render(request, "lessons/step.html", {**_page_context(play), "live_html": live})
+            _keep_page(key, html)
+    # Rendered by lessons/step.html (autoescaped); the token is Django's own.
+    return HttpResponse(html.replace(_CSRF_STAND_IN, get_token(request)))
 
 
 @require_POST

@@ -8,6 +8,7 @@ and checks that the next page shows the change.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -67,9 +68,11 @@ def test_a_step_opened_again_is_answered_without_restoring_the_world(
 def test_htmx_gets_the_kept_live_part_alone(lessons: None, restores: list[int]) -> None:
     client = Client()
     client.get("/lessons/users/1/")
+    first = client.get("/lessons/users/1/", headers={"HX-Request": "true"}).content.decode()
     restores.clear()
     partial = client.get("/lessons/users/1/", headers={"HX-Request": "true"}).content.decode()
     assert restores == []
+    assert TOKEN.sub("", partial) == TOKEN.sub("", first)
     assert partial.lstrip().startswith(
         '<div id="step-live" class="step-live" data-step-status="open">'
     )
@@ -86,6 +89,38 @@ def test_each_learner_gets_their_own_page(lessons: None) -> None:
     for _ in range(2):  # the second time from what was kept
         assert "<strong>IAM user alice</strong>" in alice.get("/lessons/users/2/").content.decode()
         assert "<strong>IAM user carol</strong>" in bob.get("/lessons/users/2/").content.decode()
+
+
+def test_the_frame_of_a_kept_page_follows_who_is_signed_in(
+    lessons: None, django_user_model: Any
+) -> None:
+    user = django_user_model.objects.create_user("ana", password="a-long-pass-phrase")
+    client = Client()
+    client.force_login(user)
+    for _ in range(2):  # the second time from what was kept
+        page = client.get("/lessons/users/1/").content.decode()
+        assert "Signed in as <strong>ana</strong>" in page
+        assert ">Instructor</a>" not in page
+    # Renamed and made staff behind the page's back: the next page shows both.
+    django_user_model.objects.filter(pk=user.pk).update(username="ana-teaches", is_staff=True)
+    page = client.get("/lessons/users/1/").content.decode()
+    assert "Signed in as <strong>ana-teaches</strong>" in page
+    assert '<li><a href="/instructor/">Instructor</a></li>' in page
+    client.logout()
+    page = client.get("/lessons/users/1/").content.decode()
+    assert "Signed in as" not in page
+    assert '<a href="/accounts/login/?next=/lessons/users/1/">Sign in</a>' in page
+
+
+def test_the_sign_in_link_of_a_kept_page_carries_its_own_address(
+    client: Client, lessons: None
+) -> None:
+    client.get("/lessons/users/1/")
+    client.get("/lessons/users/1/")
+    page = client.get("/lessons/users/1/?from=list").content.decode()
+    assert '<a href="/accounts/login/?next=/lessons/users/1/%3Ffrom%3Dlist">Sign in</a>' in page
+    page = client.get("/lessons/users/1/").content.decode()
+    assert '<a href="/accounts/login/?next=/lessons/users/1/">Sign in</a>' in page
 
 
 def test_a_line_run_in_the_step_changes_the_page(client: Client, lessons: None) -> None:

@@ -13,9 +13,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import IntegrityError, connections, models, router, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from iamlab.core import plain
 from iamlab.scenarios import snapshots
 from iamlab.scenarios.models.content import Scenario
 
@@ -294,8 +295,7 @@ class Workspace(models.Model):
     def last_seq(self) -> int:
         """Return the number of the log's last line: 0 while the log is empty."""
         # Plain SQL, for the pages that ask on every request (see `_rows_after`).
-        connection = connections[router.db_for_read(WorkspaceEntry)]
-        quote = connection.ops.quote_name
+        connection, quote = plain.reading(WorkspaceEntry)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT MAX({quote('seq')}) FROM {quote(WorkspaceEntry._meta.db_table)} "
@@ -488,8 +488,7 @@ class WorkspaceSession:
         # The console's own last line is read back too: the log must hold it at that place.
         # Plain SQL: every page that shows a learner's world asks this, and the ORM would
         # spend more compiling the query than the database spends answering it.
-        connection = connections[router.db_for_read(WorkspaceEntry)]
-        quote = connection.ops.quote_name
+        connection, quote = plain.reading(WorkspaceEntry)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT {quote('seq')}, {quote('line')} FROM "
