@@ -195,6 +195,8 @@ STORAGES = {
     },
 }
 
+# Django's database sessions, read in plain SQL (iamlab/accounts/sessions.py).
+SESSION_ENGINE = "iamlab.accounts.sessions"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iamlab.core import plain
-from iamlab.scenarios.models import Scenario, Workspace
+from iamlab.scenarios.models import Scenario, Workspace, WorkspaceEntry
 from iamlab.scenarios.models.content import new_content_version
 
 if TYPE_CHECKING:
@@ -225,10 +225,13 @@ class ProgressManager(models.Manager["Progress"]):
         else:
             whose = f"p.{quote('owner_id')} IS NULL AND p.{quote('session_key')} = %s"
             params = [session_key]
+        entries = WorkspaceEntry._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT {plain.columns(Progress, 'p', quote)}, "
-                f"{plain.columns(Workspace, 'w', quote)} "
+                f"{plain.columns(Workspace, 'w', quote)}, "
+                f"(SELECT MAX(e.{quote('seq')}) FROM {quote(entries)} e "
+                f"WHERE e.{quote('workspace_id')} = w.{quote('id')}) "
                 f"FROM {quote(Progress._meta.db_table)} p "
                 f"LEFT JOIN {quote(Workspace._meta.db_table)} w "
                 f"ON w.{quote('id')} = p.{quote('workspace_id')} "
@@ -242,10 +245,13 @@ class ProgressManager(models.Manager["Progress"]):
         split = plain.width(Progress)
         progress = plain.load(Progress, connection, row[:split])
         assert isinstance(progress, Progress)
-        workspace = plain.load(Workspace, connection, row[split:])
+        workspace = plain.load(Workspace, connection, row[split:-1])
         progress.lesson = lesson  # the caller holds both: spares reading them again
         if workspace is not None:
             assert isinstance(workspace, Workspace)
+            # The log's last line as this query saw it (for a page that reads and shows,
+            # as the step page does; see Workspace.last_seq for the number now).
+            workspace.seq_when_read = int(row[-1] or 0)
             if workspace.scenario_id == lesson.scenario_id:
                 workspace.scenario = lesson.scenario
             progress.workspace = workspace

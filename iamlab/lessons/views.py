@@ -391,7 +391,10 @@ def step(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
         return play
     workspace = play.progress.workspace
     assert workspace is not None
-    last_seq = workspace.last_seq()
+    # The log's last line as read with the progress (one query less), else asked now.
+    last_seq = workspace.seq_when_read
+    if last_seq is None:
+        last_seq = workspace.last_seq()
     live_key = _page_key(play, last_seq)
     key: tuple[Any, ...] | None = None
     if live_key is not None:

@@ -568,13 +568,13 @@ def test_a_step_page_and_an_action_read_a_bounded_number_of_rows(
     open_users_lesson_to_step_3(client)
     client.get("/lessons/users/3/")
     # The lesson's content versions (its steps are kept by the process), the session, the
-    # progress with its workspace, its step rows, the log's last line number (the page's
-    # live part is kept under it: the learner's world is not restored).
-    with django_assert_max_num_queries(5):
+    # progress with its workspace and the log's last line number (the page is kept under
+    # it: the learner's world is not restored), its step rows.
+    with django_assert_max_num_queries(4):
         page = client.get("/lessons/users/3/")
     assert step_status(page.content.decode()) == "open"
-    # The five above but the last, the log after the snapshot (restoring the world), then
-    # the run: a savepoint, the workspace locked, the log read again, the line appended,
-    # the savepoint released, and one write each for the step's row and the lesson's.
+    # The four above, the log after the snapshot (restoring the world), then the run: a
+    # savepoint, the workspace locked, the log read again, the line appended, the
+    # savepoint released, and one write each for the step's row and the lesson's.
     with django_assert_max_num_queries(12):
         client.post("/lessons/users/3/act/", {"line": "aws sts get-caller-identity"})

@@ -202,6 +202,9 @@ class Workspace(models.Model):
     )
 
     objects = WorkspaceManager()
+    # The number of the log's last line as read together with the workspace, when a query
+    # read both (Progress.objects: the step page keys what it keeps by it); None otherwise.
+    seq_when_read: int | None = None
 
     class Meta:
         ordering = ["-created_at", "-pk"]
