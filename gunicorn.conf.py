@@ -7,8 +7,10 @@ import multiprocessing
 import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-# gunicorn's advice for sync workers: two per core, plus one.
-workers = int(os.environ.get("WORKERS") or multiprocessing.cpu_count() * 2 + 1)
+# One sync worker per core, plus one. gunicorn's usual advice (two per core, plus one) is
+# for workers that mostly wait; IAM Lab's mostly compute, and on 2 cores 5 workers answered
+# step pages more slowly than 3, on SQLite and on PostgreSQL alike (docs/performance.md).
+workers = int(os.environ.get("WORKERS") or multiprocessing.cpu_count() + 1)
 # Read request lines of any length: the app refuses an over-long address itself, with a
 # page a student can read (iamlab/core/middleware.py), instead of gunicorn's bare 400.
 limit_request_line = 0
