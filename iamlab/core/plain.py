@@ -8,6 +8,7 @@ the ORM converts them (dates, JSON, booleans), so the rest of the code cannot te
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -17,7 +18,10 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
 
-_converters: dict[tuple[str, type[models.Model]], list[tuple[list[Converter], Any]]] = {}
+# For each connection and model: the fields' attribute names, and each column's converters
+# with the column they take (None where a column needs none).
+Loading = tuple[list[str], list[tuple[list[Converter], Any] | None]]
+_converters: dict[tuple[str, type[models.Model]], Loading] = {}
 _converters_lock = threading.Lock()
 
 
@@ -27,27 +31,28 @@ def reading(model: type[models.Model]) -> tuple[BaseDatabaseWrapper, Callable[[s
     return connection, connection.ops.quote_name
 
 
+@functools.cache
 def columns(model: type[models.Model], alias: str, quote: Callable[[str], str]) -> str:
-    """Return the model's columns, as `load` takes them, for a SELECT naming its table `alias`."""
+    """Return the model's columns, as `load` takes them, for a SELECT naming its table `alias`
+    (made once for each model, alias and way of quoting)."""
     return ", ".join(f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields)
 
 
-def _converters_of(
-    model: type[models.Model], connection: BaseDatabaseWrapper
-) -> list[tuple[list[Converter], Any]]:
-    """Return each concrete field's converters (the backend's, then the field's own)."""
+def _loading(model: type[models.Model], connection: BaseDatabaseWrapper) -> Loading:
+    """Return the model's attribute names and each column's converters (the backend's, then
+    the field's own), found once for each connection and model."""
     key = (connection.alias, model)
     found = _converters.get(key)
     if found is None:
-        found = []
-        for field in model._meta.concrete_fields:
+        fields = model._meta.concrete_fields
+        converters: list[tuple[list[Converter], Any] | None] = []
+        for field in fields:
             column = field.get_col(model._meta.db_table)
-            found.append(
-                (
-                    connection.ops.get_db_converters(column) + column.get_db_converters(connection),
-                    column,
-                )
+            found_for = connection.ops.get_db_converters(column) + column.get_db_converters(
+                connection
             )
+            converters.append((found_for, column) if found_for else None)
+        found = ([f.attname for f in fields], converters)
         with _converters_lock:
             _converters[key] = found
     return found
@@ -58,13 +63,17 @@ def load(
 ) -> models.Model | None:
     """Make an instance from the values of `columns(model, ...)`, in that order; None if
     its primary key is NULL (the row a LEFT JOIN did not find)."""
-    fields = model._meta.concrete_fields
-    converted = []
-    for value, (converters, column) in zip(values, _converters_of(model, connection), strict=True):
-        for converter in converters:
-            value = converter(value, column, connection)
-        converted.append(value)
-    instance = model.from_db(connection.alias, [f.attname for f in fields], converted)
+    names, converters = _loading(model, connection)
+    converted = list(values)
+    if len(converted) != len(names):
+        raise ValueError(f"{model.__name__} has {len(names)} columns, not {len(converted)}")
+    for index, found in enumerate(converters):
+        if found is not None:
+            value = converted[index]
+            for converter in found[0]:
+                value = converter(value, found[1], connection)
+            converted[index] = value
+    instance = model.from_db(connection.alias, names, converted)
     return None if instance.pk is None else instance
 
 
