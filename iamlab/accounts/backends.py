@@ -38,7 +38,8 @@ class RateLimitedModelBackend(AxesStandaloneBackend, ModelBackend):
         connection, quote = plain.reading(model)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {plain.columns(model, 'u', quote)} FROM {quote(model._meta.db_table)} u "
+                f"SELECT {plain.columns(model, 'u', connection)} "
+                f"FROM {quote(model._meta.db_table)} u "
                 f"WHERE u.{quote(model._meta.pk.column)} = %s",
                 [model._meta.pk.get_db_prep_value(user_id, connection)],
             )

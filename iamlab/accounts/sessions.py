@@ -21,7 +21,8 @@ class SessionStore(DatabaseSessionStore):
         connection, quote = plain.reading(model)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {plain.columns(model, 's', quote)} FROM {quote(model._meta.db_table)} s "
+                f"SELECT {plain.columns(model, 's', connection)} "
+                f"FROM {quote(model._meta.db_table)} s "
                 f"WHERE s.{quote('session_key')} = %s AND s.{quote('expire_date')} > %s",
                 [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
             )

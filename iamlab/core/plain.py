@@ -8,7 +8,6 @@ the ORM converts them (dates, JSON, booleans), so the rest of the code cannot te
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -22,7 +21,8 @@ Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
 # with the column they take (None where a column needs none).
 Loading = tuple[list[str], list[tuple[list[Converter], Any] | None]]
 _converters: dict[tuple[str, type[models.Model]], Loading] = {}
-_converters_lock = threading.Lock()
+_columns: dict[tuple[type[models.Model], str, str], str] = {}
+_lock = threading.Lock()
 
 
 def reading(model: type[models.Model]) -> tuple[BaseDatabaseWrapper, Callable[[str], str]]:
@@ -31,11 +31,17 @@ def reading(model: type[models.Model]) -> tuple[BaseDatabaseWrapper, Callable[[s
     return connection, connection.ops.quote_name
 
 
-@functools.cache
-def columns(model: type[models.Model], alias: str, quote: Callable[[str], str]) -> str:
+def columns(model: type[models.Model], alias: str, connection: BaseDatabaseWrapper) -> str:
     """Return the model's columns, as `load` takes them, for a SELECT naming its table `alias`
-    (made once for each model, alias and way of quoting)."""
-    return ", ".join(f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields)
+    (made once for each model, alias and kind of database)."""
+    key = (model, alias, connection.vendor)
+    found = _columns.get(key)
+    if found is None:
+        quote = connection.ops.quote_name
+        found = ", ".join(f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields)
+        with _lock:
+            _columns[key] = found
+    return found
 
 
 def _loading(model: type[models.Model], connection: BaseDatabaseWrapper) -> Loading:
@@ -53,7 +59,7 @@ def _loading(model: type[models.Model], connection: BaseDatabaseWrapper) -> Load
             )
             converters.append((found_for, column) if found_for else None)
         found = ([f.attname for f in fields], converters)
-        with _converters_lock:
+        with _lock:
             _converters[key] = found
     return found
 

@@ -228,8 +228,8 @@ class ProgressManager(models.Manager["Progress"]):
         entries = WorkspaceEntry._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {plain.columns(Progress, 'p', quote)}, "
-                f"{plain.columns(Workspace, 'w', quote)}, "
+                f"SELECT {plain.columns(Progress, 'p', connection)}, "
+                f"{plain.columns(Workspace, 'w', connection)}, "
                 f"(SELECT MAX(e.{quote('seq')}) FROM {quote(entries)} e "
                 f"WHERE e.{quote('workspace_id')} = w.{quote('id')}) "
                 f"FROM {quote(Progress._meta.db_table)} p "
@@ -280,7 +280,7 @@ class ProgressManager(models.Manager["Progress"]):
         connection, quote = plain.reading(StepProgress)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {plain.columns(StepProgress, 's', quote)} "
+                f"SELECT {plain.columns(StepProgress, 's', connection)} "
                 f"FROM {quote(StepProgress._meta.db_table)} s "
                 f"WHERE s.{quote('progress_id')} = %s ORDER BY s.{quote('number')}",
                 [progress.pk],
