@@ -36,13 +36,12 @@ class RateLimitedModelBackend(AxesStandaloneBackend, ModelBackend):
         plain SQL (every request of a signed-in learner asks it; iamlab/core/plain.py)."""
         model = get_user_model()
         connection, quote = plain.reading(model)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {plain.columns(model, 'u', connection)} "
-                f"FROM {quote(model._meta.db_table)} u "
-                f"WHERE u.{quote(model._meta.pk.column)} = %s",
-                [model._meta.pk.get_db_prep_value(user_id, connection)],
-            )
-            row = cursor.fetchone()
+        row = plain.fetch_one(
+            connection,
+            f"SELECT {plain.columns(model, 'u', connection)} "
+            f"FROM {quote(model._meta.db_table)} u "
+            f"WHERE u.{quote(model._meta.pk.column)} = %s",
+            [model._meta.pk.get_db_prep_value(user_id, connection)],
+        )
         user = plain.load(model, connection, row) if row is not None else None
         return user if user is not None and self.user_can_authenticate(user) else None

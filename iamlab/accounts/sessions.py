@@ -19,14 +19,13 @@ class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self) -> Any:
         model = self.model
         connection, quote = plain.reading(model)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {plain.columns(model, 's', connection)} "
-                f"FROM {quote(model._meta.db_table)} s "
-                f"WHERE s.{quote('session_key')} = %s AND s.{quote('expire_date')} > %s",
-                [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
-            )
-            row = cursor.fetchone()
+        row = plain.fetch_one(
+            connection,
+            f"SELECT {plain.columns(model, 's', connection)} "
+            f"FROM {quote(model._meta.db_table)} s "
+            f"WHERE s.{quote('session_key')} = %s AND s.{quote('expire_date')} > %s",
+            [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
         if row is None:
             self._session_key = None  # as Django's store: a missing session starts afresh
             return None

@@ -83,6 +83,25 @@ def load(
     return None if instance.pk is None else instance
 
 
+def fetch(
+    connection: BaseDatabaseWrapper, sql: str, params: Sequence[Any]
+) -> list[tuple[Any, ...]]:
+    """Run one SELECT on the connection and return its rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def fetch_one(
+    connection: BaseDatabaseWrapper, sql: str, params: Sequence[Any]
+) -> tuple[Any, ...] | None:
+    """Run one SELECT on the connection and return its first row, or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return tuple(row) if row is not None else None
+
+
 def width(model: type[models.Model]) -> int:
     """Return how many values `columns` selects for the model."""
     return len(model._meta.concrete_fields)

@@ -102,16 +102,15 @@ class LessonManager(models.Manager["Lesson"]):
         # spends answering it, on every step page.
         connection, quote = plain.reading(Lesson)
         lesson, scenario = Lesson._meta.db_table, Scenario._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT l.{quote('id')}, l.{quote('content_version')}, l.{quote('published')},"
-                f" s.{quote('content_version')}, s.{quote('published')}"
-                f" FROM {quote(lesson)} l JOIN {quote(scenario)} s"
-                f" ON s.{quote('id')} = l.{quote('scenario_id')}"
-                f" WHERE l.{quote('slug')} = %s",
-                [slug],
-            )
-            row = cursor.fetchone()
+        row = plain.fetch_one(
+            connection,
+            f"SELECT l.{quote('id')}, l.{quote('content_version')}, l.{quote('published')},"
+            f" s.{quote('content_version')}, s.{quote('published')}"
+            f" FROM {quote(lesson)} l JOIN {quote(scenario)} s"
+            f" ON s.{quote('id')} = l.{quote('scenario_id')}"
+            f" WHERE l.{quote('slug')} = %s",
+            [slug],
+        )
         if row is None:
             return None
         return (row[0], row[1], bool(row[2]), row[3], bool(row[4]))
@@ -226,20 +225,19 @@ class ProgressManager(models.Manager["Progress"]):
             whose = f"p.{quote('owner_id')} IS NULL AND p.{quote('session_key')} = %s"
             params = [session_key]
         entries = WorkspaceEntry._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {plain.columns(Progress, 'p', connection)}, "
-                f"{plain.columns(Workspace, 'w', connection)}, "
-                f"(SELECT MAX(e.{quote('seq')}) FROM {quote(entries)} e "
-                f"WHERE e.{quote('workspace_id')} = w.{quote('id')}) "
-                f"FROM {quote(Progress._meta.db_table)} p "
-                f"LEFT JOIN {quote(Workspace._meta.db_table)} w "
-                f"ON w.{quote('id')} = p.{quote('workspace_id')} "
-                f"WHERE p.{quote('lesson_id')} = %s AND p.{quote('ended_at')} IS NULL "
-                f"AND {whose}",
-                [lesson.pk, *params],
-            )
-            row = cursor.fetchone()
+        row = plain.fetch_one(
+            connection,
+            f"SELECT {plain.columns(Progress, 'p', connection)}, "
+            f"{plain.columns(Workspace, 'w', connection)}, "
+            f"(SELECT MAX(e.{quote('seq')}) FROM {quote(entries)} e "
+            f"WHERE e.{quote('workspace_id')} = w.{quote('id')}) "
+            f"FROM {quote(Progress._meta.db_table)} p "
+            f"LEFT JOIN {quote(Workspace._meta.db_table)} w "
+            f"ON w.{quote('id')} = p.{quote('workspace_id')} "
+            f"WHERE p.{quote('lesson_id')} = %s AND p.{quote('ended_at')} IS NULL "
+            f"AND {whose}",
+            [lesson.pk, *params],
+        )
         if row is None:
             return None
         split = plain.width(Progress)
@@ -278,14 +276,13 @@ class ProgressManager(models.Manager["Progress"]):
         if progress is None or workspace is None or not workspace.is_open:
             progress = self.for_request(request, lesson)
         connection, quote = plain.reading(StepProgress)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {plain.columns(StepProgress, 's', connection)} "
-                f"FROM {quote(StepProgress._meta.db_table)} s "
-                f"WHERE s.{quote('progress_id')} = %s ORDER BY s.{quote('number')}",
-                [progress.pk],
-            )
-            rows = cursor.fetchall()
+        rows = plain.fetch(
+            connection,
+            f"SELECT {plain.columns(StepProgress, 's', connection)} "
+            f"FROM {quote(StepProgress._meta.db_table)} s "
+            f"WHERE s.{quote('progress_id')} = %s ORDER BY s.{quote('number')}",
+            [progress.pk],
+        )
         by_number = {}
         for values in rows:
             row = plain.load(StepProgress, connection, values)

@@ -299,13 +299,12 @@ class Workspace(models.Model):
         """Return the number of the log's last line: 0 while the log is empty."""
         # Plain SQL, for the pages that ask on every request (see `_rows_after`).
         connection, quote = plain.reading(WorkspaceEntry)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT MAX({quote('seq')}) FROM {quote(WorkspaceEntry._meta.db_table)} "
-                f"WHERE {quote('workspace_id')} = %s",
-                [self.pk],
-            )
-            (last,) = cursor.fetchone()
+        (last,) = plain.fetch(
+            connection,
+            f"SELECT MAX({quote('seq')}) FROM {quote(WorkspaceEntry._meta.db_table)} "
+            f"WHERE {quote('workspace_id')} = %s",
+            [self.pk],
+        )[0]
         return int(last or 0)
 
     def console(self) -> Console:
@@ -492,14 +491,14 @@ class WorkspaceSession:
         # Plain SQL: every page that shows a learner's world asks this, and the ORM would
         # spend more compiling the query than the database spends answering it.
         connection, quote = plain.reading(WorkspaceEntry)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {quote('seq')}, {quote('line')} FROM "
-                f"{quote(WorkspaceEntry._meta.db_table)} WHERE {quote('workspace_id')} = %s "
-                f"AND {quote('seq')} >= %s ORDER BY {quote('seq')}",
-                [self.workspace.pk, self._seq],
-            )
-            rows = [(int(seq), str(line)) for seq, line in cursor.fetchall()]
+        found = plain.fetch(
+            connection,
+            f"SELECT {quote('seq')}, {quote('line')} FROM "
+            f"{quote(WorkspaceEntry._meta.db_table)} WHERE {quote('workspace_id')} = %s "
+            f"AND {quote('seq')} >= %s ORDER BY {quote('seq')}",
+            [self.workspace.pk, self._seq],
+        )
+        rows = [(int(seq), str(line)) for seq, line in found]
         if self._seq == 0:
             return rows
         if not rows or rows[0] != (self._seq, self._line):
